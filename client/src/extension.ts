@@ -1,0 +1,53 @@
+// The XenScope extension: starts the language server and stays a thin relay over it.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+export const LANGUAGES = ['kernel-log', 'xentrace'] as const;
+
+let client: LanguageClient | undefined;
+
+/** What the extension exposes to other extensions and to its own integration tests. */
+export interface XenScopeApi {
+  /** Resolves once the language server has answered `initialize`. */
+  ready(): Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<XenScopeApi> {
+  const outputChannel = vscode.window.createOutputChannel('XenScope', { log: true });
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    outputChannel,
+    // The default error handler restarts a crashed server up to 4 times in 3 minutes.
+  };
+  // The id 'xenscope' makes the client read the `xenscope.trace.server` setting.
+  client = new LanguageClient('xenscope', 'XenScope', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    outputChannel,
+    vscode.commands.registerCommand('xenscope.restartServer', async () => {
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('xenscope.showOutput', () => outputChannel.show(true)),
+  );
+
+  const started = client.start();
+  return { ready: () => started };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,18 @@
+/** One top-level `xenscope` subcommand (`trace`, `oops`, …). */
+export interface CliCommand {
+  /** One line for `xenscope --help`. */
+  summary: string;
+  /** Full usage text for `xenscope CMD --help`. */
+  usage: string;
+  /** Runs with the arguments after the subcommand name; resolves to the exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Where a command writes: injectable so tests can capture output without spawning. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Thrown for bad command lines; printed as `xenscope: message` with exit code 2. */
+export class UsageError extends Error {}
