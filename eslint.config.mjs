@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/webview/**/*.ts'],
+    files: ['**/webview/**/*.ts', 'test/integration/ui/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

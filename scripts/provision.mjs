@@ -76,6 +76,14 @@ export function ensureDebianPackages(packages) {
   run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
 }
 
+/**
+ * npm >= 11.19 runs no dependency install script unless the project allows it by name (and
+ * refuses --allow-scripts on the command line for project installs); older npm ignores this.
+ */
+function allowInstallScripts(projectDir, packages) {
+  fs.appendFileSync(path.join(projectDir, '.npmrc'), packages.map((p) => `allow-scripts[]=${p}\n`).join(''));
+}
+
 /** Installs code-server into the cache unless a complete copy is there; returns its entry. */
 export function ensureCodeServer() {
   const dir = codeServerDir();
@@ -88,7 +96,12 @@ export function ensureCodeServer() {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'xenscope-code-server', private: true }));
-  const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+  const env = {
+    ...process.env,
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
   // Its postinstall refuses to run as root and would download; we do its steps by hand.
   run('npm', ['install', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
 
@@ -99,13 +112,22 @@ export function ensureCodeServer() {
   fs.mkdirSync(rgBin, { recursive: true });
   fs.copyFileSync('/usr/bin/rg', path.join(rgBin, 'rg'));
   fs.chmodSync(path.join(rgBin, 'rg'), 0o755);
+  allowInstallScripts(vscodeDir, NATIVE_MODULES);
   run('npm', ['rebuild', ...NATIVE_MODULES], { cwd: vscodeDir, env });
   const asar = path.join(vscodeDir, 'node_modules.asar');
   if (!fs.existsSync(asar)) fs.symlinkSync('node_modules', asar);
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-save'], { cwd: path.join(vscodeDir, 'extensions'), env });
-  run('npm', ['rebuild', 'argon2'], { cwd: path.join(dir, 'node_modules', 'code-server'), env });
+  // argon2 is hoisted to the top of the install.
+  allowInstallScripts(dir, ['argon2']);
+  run('npm', ['rebuild', 'argon2'], { cwd: dir, env });
 
-  const version = execFileSync(process.execPath, [codeServerEntry(), '--version'], { encoding: 'utf8' });
+  // --version would write ~/.config/code-server/config.yaml; keep the user's home untouched.
+  const configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-cs-config-'));
+  const version = execFileSync(process.execPath, [codeServerEntry(), '--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CONFIG_HOME: configHome },
+  });
+  fs.rmSync(configHome, { recursive: true, force: true });
   if (!version.includes(VSCODE_VERSION)) throw new Error(`unexpected code-server version: ${version}`);
   fs.writeFileSync(marker, `${version.trim()}\n`);
   log(`code-server ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${version.trim().split('\n')[0]}`);
