@@ -2,9 +2,10 @@
 // `xenscope`: the command line over the same core as the language server.
 import type { CliCommand, CliIo } from './cli/command';
 import { UsageError } from './cli/command';
+import { traceCommand } from './cli/trace';
 
 // Each subcommand lives in server/src/cli/<name>.ts and is registered here.
-const COMMANDS: Record<string, CliCommand> = {};
+const COMMANDS: Record<string, CliCommand> = { trace: traceCommand };
 
 const VERSION = '0.1.0';
 

@@ -1,0 +1,253 @@
+// `xenscope trace dump|stats`: the trace core on the command line.
+import type { CliCommand, CliIo } from './command';
+import { UsageError } from './command';
+import { PageReader } from '../core/xentrace/pageReader';
+import { scanTrace } from '../core/xentrace/traceReader';
+import { buildIndex } from '../core/xentrace/sparseIndex';
+import { timeOrdered } from '../core/xentrace/timeOrder';
+import { StatsCollector } from '../core/xentrace/stats';
+import { eventFilter } from '../core/xentrace/eventFilter';
+import { recordFromView } from '../core/xentrace/traceReader';
+import { fieldsText, type TraceRecord } from '../core/xentrace/record';
+import { recordJsonLine } from '../core/xentrace/recordJson';
+import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
+
+const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--progress]
+       xenscope trace stats FILE [--json] [--progress]
+
+dump   one record per line. Text: CPU, TSC (* = inherited from an earlier record
+       on that CPU, - = none yet), delta to the previous record on that CPU, name,
+       decoded fields. --json: JSON Lines with keys i, offset, cpu, tsc, tscInherited,
+       event, name, extra, fields (and is64: true on 64-bit variants).
+       --order time merges the CPUs by TSC (k-way merge, as xenalyze does).
+       --event takes a name (TRC_PV_TRAP or PV_TRAP), an ID (0x00201003), a class
+       (hvm, TRC_HVM, 0x0008f000) or a subclass (TRC_HVM_HANDLER, 0x00082000); repeatable.
+stats  records per CPU, class, event and domain, lost records, first and last TSC,
+       and an estimate of the TSC frequency when the trace has scheduler records.
+
+--progress  report progress on stderr.
+Exit status: 0 clean; 1 unreadable or not a trace, or problems found (records
+before and after a problem are still printed; problems go to stderr with offsets).`;
+
+interface Options {
+  sub: 'dump' | 'stats';
+  file: string;
+  order: 'file' | 'time';
+  cpu: number | undefined;
+  events: string[];
+  json: boolean;
+  progress: boolean;
+}
+
+function parseArgs(args: string[]): Options {
+  const [sub, ...rest] = args;
+  if (sub !== 'dump' && sub !== 'stats') throw new UsageError(sub === undefined ? 'missing subcommand (dump or stats)' : `unknown subcommand '${sub}'`);
+  const o: Options = { sub, file: '', order: 'file', cpu: undefined, events: [], json: false, progress: false };
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k]!;
+    const value = () => {
+      const v = rest[++k];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--progress') o.progress = true;
+    else if (a === '--order' && sub === 'dump') {
+      const v = value();
+      if (v !== 'file' && v !== 'time') throw new UsageError(`--order must be file or time, not '${v}'`);
+      o.order = v;
+    } else if (a === '--cpu' && sub === 'dump') {
+      const v = value();
+      if (!/^\d+$/.test(v)) throw new UsageError(`--cpu needs a CPU number, not '${v}'`);
+      o.cpu = Number(v);
+    } else if (a === '--event' && sub === 'dump') o.events.push(value());
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else if (o.file === '') o.file = a;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (o.file === '') throw new UsageError('missing FILE');
+  return o;
+}
+
+/** Buffers output and waits for 'drain' when the stream behind `io.stdout` pushes back. */
+class BufferedOut {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly io: CliIo) {}
+  write(s: string): Promise<void> | undefined {
+    this.parts.push(s);
+    this.size += s.length;
+    return this.size >= 1 << 16 ? this.flush() : undefined;
+  }
+  flush(): Promise<void> | undefined {
+    if (this.size === 0) return undefined;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    // The real CLI's io.stdout returns process.stdout.write's result: false means "wait for drain".
+    const ok = (this.io.stdout as (t: string) => unknown)(text);
+    if (ok === false && process.stdout.writableNeedDrain) return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+    return undefined;
+  }
+}
+
+class Progress {
+  private last = 0;
+  constructor(
+    private readonly io: CliIo,
+    private readonly enabled: boolean,
+    private readonly total: number,
+    private readonly what: string,
+  ) {}
+  update(offset: number): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.last < 500) return;
+    this.last = now;
+    const pct = this.total > 0 ? Math.floor((100 * offset) / this.total) : 100;
+    this.io.stderr(`\r${this.what}: ${pct}% (${(offset / 1048576).toFixed(0)} of ${(this.total / 1048576).toFixed(0)} MiB)`);
+  }
+  end(): void {
+    if (this.enabled && this.last !== 0) this.io.stderr('\n');
+  }
+}
+
+function textLine(r: TraceRecord, prevTsc: Map<number, bigint>): string {
+  const tsc = r.tsc;
+  let delta = '';
+  if (tsc !== null) {
+    const prev = prevTsc.get(r.cpu);
+    delta = prev === undefined ? '0' : (tsc - prev).toString();
+    prevTsc.set(r.cpu, tsc);
+  }
+  const tscText = tsc === null ? '-' : r.tscInherited ? `${tsc}*` : tsc.toString();
+  const flags = r.info.flags.filter((f) => f !== '64-bit addresses');
+  const name = (r.is64 ? `${r.name}(64)` : r.name) + (flags.length > 0 ? `[${flags.join(', ')}]` : '');
+  const fields = fieldsText(r.fields);
+  return `CPU${r.cpu} ${tscText} (+${delta.padStart(8)}) ${name}${fields ? ' ' + fields : ''}\n`;
+}
+
+function reportProblems(io: CliIo, problems: TraceProblem[], count: number, file: string): void {
+  for (const p of problems.slice(0, 20)) io.stderr(`xenscope trace: ${file}: offset ${p.offset}: ${p.message}\n`);
+  if (count > 20) io.stderr(`xenscope trace: ${file}: … and ${count - 20} more problems\n`);
+}
+
+async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> {
+  const accept = o.events.length > 0 ? eventFilter(o.events) : undefined;
+  if (accept && 'error' in accept) throw new UsageError(accept.error);
+  const out = new BufferedOut(io);
+  const prevTsc = new Map<number, bigint>();
+  const problems: TraceProblem[] = [];
+  let problemCount = 0;
+  const onProblem = (p: TraceProblem) => {
+    problemCount++;
+    if (problems.length < 20) problems.push(p);
+  };
+  const emit = (r: TraceRecord) => out.write(o.json ? recordJsonLine(r) : textLine(r, prevTsc));
+  const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
+  let records = 0;
+  if (o.order === 'file') {
+    // Records are materialised in small batches between awaits, so backpressure can act.
+    const pending: TraceRecord[] = [];
+    const framerSink: FramerSink = {
+      onProblem,
+      onRecord: (v) => {
+        records++;
+        if (o.cpu !== undefined && v.cpu !== o.cpu) return true;
+        if (accept && !accept.test(v.event)) return true;
+        pending.push(recordFromView(v));
+        return pending.length < 4096;
+      },
+    };
+    const framer = new TraceFramer(framerSink);
+    for (;;) {
+      const summary = await scanTrace(reader, framerSink, { framer, onProgress: (off) => progress.update(off) });
+      for (const r of pending) {
+        const wait = emit(r);
+        if (wait) await wait;
+      }
+      pending.length = 0;
+      if (summary.ioError) onProblem({ offset: summary.bytes, kind: 'truncated', message: summary.ioError });
+      if (!summary.stopped || summary.ioError) break;
+    }
+  } else {
+    const index = await buildIndex(reader, { onProgress: (off) => progress.update(off) });
+    records = index.records;
+    problemCount = index.problemCount;
+    problems.push(...index.problems.slice(0, 20));
+    for await (const r of timeOrdered(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] })) {
+      if (accept && !accept.test(r.event)) continue;
+      const wait = emit(r);
+      if (wait) await wait;
+    }
+  }
+  await out.flush();
+  progress.end();
+  reportProblems(io, problems, problemCount, o.file);
+  if (records === 0 && problemCount > 0) return 1;
+  return problemCount > 0 ? 1 : 0;
+}
+
+async function stats(o: Options, io: CliIo, reader: PageReader): Promise<number> {
+  const collector = new StatsCollector();
+  const problems: TraceProblem[] = [];
+  const progress = new Progress(io, o.progress, reader.size, 'reading');
+  const summary = await scanTrace(
+    reader,
+    {
+      onRecord: (v) => collector.onRecord(v),
+      onProblem: (p) => {
+        collector.onProblem(p);
+        problems.push(p);
+      },
+    },
+    { onProgress: (off) => progress.update(off) },
+  );
+  progress.end();
+  const s = collector.result();
+  if (o.json) io.stdout(JSON.stringify({ file: o.file, bytes: reader.size, ...s }, null, 2) + '\n');
+  else {
+    const lines: string[] = [`${o.file}: ${s.records} records, ${reader.size} bytes`];
+    const table = (title: string, m: Record<string, number>, limit = 50) => {
+      lines.push(`${title}:`);
+      for (const [k, n] of Object.entries(m).slice(0, limit)) lines.push(`  ${String(n).padStart(10)}  ${k}`);
+    };
+    table('records per CPU', s.perCpu);
+    table('records per class', s.perClass);
+    table('records per event', s.perEvent);
+    table('records per domain (running on the record\'s CPU)', s.perDomain);
+    lines.push(`lost records: ${s.lostRecords.lost} records lost, reported by ${s.lostRecords.records} TRC_LOST_RECORDS`);
+    lines.push(`first TSC: ${s.firstTsc ?? '-'}`, `last TSC: ${s.lastTsc ?? '-'}`);
+    if (s.tscHz) {
+      const secs = s.firstTsc && s.lastTsc ? Number(BigInt(s.lastTsc) - BigInt(s.firstTsc)) / s.tscHz.estimate : 0;
+      lines.push(`TSC frequency: ~${(s.tscHz.estimate / 1e9).toFixed(3)} GHz (${s.tscHz.samples} samples), trace spans ~${secs.toFixed(3)} s`);
+    } else lines.push('TSC frequency: no estimate (needs SCHED_SWITCH and SWITCH_INFPREV records)');
+    io.stdout(lines.join('\n') + '\n');
+  }
+  const count = problems.length + (summary.ioError ? 1 : 0);
+  if (summary.ioError) problems.push({ offset: summary.bytes, kind: 'truncated', message: summary.ioError });
+  reportProblems(io, problems, count, o.file);
+  return count > 0 ? 1 : 0;
+}
+
+export const traceCommand: CliCommand = {
+  summary: 'decode binary xentrace files: dump records, statistics',
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const o = parseArgs(args);
+    const reader = await PageReader.open(o.file);
+    if (!(reader instanceof PageReader)) {
+      io.stderr(`xenscope trace: ${reader.error}\n`);
+      return 1;
+    }
+    try {
+      if (reader.size === 0) {
+        io.stderr(`xenscope trace: ${o.file} is empty: expected a xentrace file starting with a CPU_CHANGE record (03 f0 01 20)\n`);
+        return 1;
+      }
+      return o.sub === 'dump' ? await dump(o, io, reader) : await stats(o, io, reader);
+    } finally {
+      await reader.close();
+    }
+  },
+};

@@ -1,0 +1,338 @@
+// The hot path: splits bytes into CPU windows and records, with no allocation per record.
+// It works on a chunk at a time and says where to continue, so the same code serves an
+// in-memory buffer and a paged file. Problems are reported as data, never thrown.
+import {
+  CPU_CHANGE_HEADER,
+  EVENT_MASK,
+  TRC_LOST_RECORDS,
+  TRC_TRACE_CPU_CHANGE,
+  TRC_TRACE_WRAP_BUFFER,
+} from './eventIds';
+
+/** A problem found in the input, with the byte offset where it was found. */
+export interface TraceProblem {
+  offset: number;
+  kind: 'not-a-trace' | 'truncated' | 'corrupt-window' | 'impossible-record' | 'resync';
+  message: string;
+}
+
+/** The record under the cursor. The same object is reused for every record: copy what you keep. */
+export interface RecordView {
+  index: number;
+  offset: number;
+  cpu: number;
+  header: number;
+  event: number;
+  nWords: number;
+  /** The record carries its own TSC. */
+  hasTsc: boolean;
+  tscHi: number;
+  tscLo: number;
+  /** A TSC (own or inherited) is known. */
+  tscKnown: boolean;
+  windowIndex: number;
+  /** Buffer holding the record, and where its payload starts in it. */
+  buf: Buffer;
+  payloadAt: number;
+}
+
+export interface WindowInfo {
+  index: number;
+  /** Offset of the CPU_CHANGE record. */
+  offset: number;
+  cpu: number;
+  /** Declared body length in bytes. */
+  length: number;
+  /** File-order index of the first record in this window. */
+  firstRecord: number;
+  /** TSC state of this CPU when the window opens (for inherited TSCs after a seek). */
+  tscHi: number;
+  tscLo: number;
+  tscKnown: boolean;
+}
+
+export interface FramerSink {
+  /** Return false to pause after this record; `feed` then returns and a later call resumes. */
+  onRecord(view: RecordView): boolean | void;
+  onWindow?(window: WindowInfo): void;
+  onProblem?(problem: TraceProblem): void;
+  /** After a seek: the TSC state a window's CPU had when the window opened, if an index knows it. */
+  windowTsc?(windowIndex: number, cpu: number): { hi: number; lo: number; known: boolean } | undefined;
+}
+
+/** CPU numbers above this come from corrupt window headers (Xen's NR_CPUS tops out far below). */
+export const MAX_CPU = 65535;
+
+/** Largest record: header + TSC + 7 words. */
+export const MAX_RECORD = 40;
+
+interface CpuTsc {
+  hi: number;
+  lo: number;
+  known: boolean;
+}
+
+/** feed() results. */
+export const FeedStatus = {
+  /** Needs bytes from `pos` on. */
+  NeedMore: 0,
+  /** The sink asked to pause. */
+  Paused: 1,
+  /** The input is exhausted. */
+  Done: 2,
+  /** Stopped at the end of a window because `stopAtWindowEnd` is set. */
+  WindowEnd: 3,
+} as const;
+export type FeedStatus = (typeof FeedStatus)[keyof typeof FeedStatus];
+
+const SIG = Buffer.from([0x03, 0xf0, 0x01, 0x20]);
+
+export class TraceFramer {
+  /** Absolute offset of the next byte to interpret. */
+  pos = 0;
+  recordIndex = 0;
+  windowIndex = -1;
+  /** Stop (status WindowEnd) instead of reading the next window header: for per-CPU cursors. */
+  stopAtWindowEnd = false;
+  private inWindow = false;
+  private windowEnd = 0;
+  private windowStartOffset = 0;
+  private cpu = 0;
+  private cur: CpuTsc = { hi: 0, lo: 0, known: false };
+  private readonly cpus = new Map<number, CpuTsc>();
+  private resyncFrom = -1;
+  private sawWindow = false;
+  private readonly view: RecordView = {
+    index: 0,
+    offset: 0,
+    cpu: 0,
+    header: 0,
+    event: 0,
+    nWords: 0,
+    hasTsc: false,
+    tscHi: 0,
+    tscLo: 0,
+    tscKnown: false,
+    windowIndex: 0,
+    buf: Buffer.alloc(0),
+    payloadAt: 0,
+  };
+
+  constructor(private sink: FramerSink) {}
+
+  setSink(sink: FramerSink): void {
+    this.sink = sink;
+  }
+
+  /** Restart at a window header, with known per-CPU TSC state (used by the index and cursors). */
+  seekWindow(window: WindowInfo): void {
+    this.pos = window.offset;
+    this.inWindow = false;
+    this.resyncFrom = -1;
+    this.sawWindow = true;
+    this.recordIndex = window.firstRecord;
+    this.windowIndex = window.index - 1;
+    this.cpus.set(window.cpu, { hi: window.tscHi, lo: window.tscLo, known: window.tscKnown });
+  }
+
+  /** Restart inside a window at a record boundary. */
+  seekRecord(at: { offset: number; recordIndex: number; window: WindowInfo; tscHi: number; tscLo: number; tscKnown: boolean }): void {
+    this.pos = at.offset;
+    this.inWindow = true;
+    this.resyncFrom = -1;
+    this.sawWindow = true;
+    this.recordIndex = at.recordIndex;
+    this.windowIndex = at.window.index;
+    this.windowStartOffset = at.window.offset;
+    this.windowEnd = at.window.offset + 12 + at.window.length;
+    this.cpu = at.window.cpu;
+    this.cur = { hi: at.tscHi, lo: at.tscLo, known: at.tscKnown };
+    this.cpus.set(this.cpu, this.cur);
+  }
+
+  private problem(offset: number, kind: TraceProblem['kind'], message: string): void {
+    this.sink.onProblem?.({ offset, kind, message });
+  }
+
+  private startResync(from: number): void {
+    this.inWindow = false;
+    this.resyncFrom = from;
+    this.pos = from + 1;
+  }
+
+  /**
+   * Interprets `buf` (whose first byte is at absolute offset `base`, with `base <= pos`).
+   * `eof` says no bytes follow the buffer. Returns why it stopped; `pos` is where to resume.
+   */
+  feed(buf: Buffer, base: number, eof: boolean): FeedStatus {
+    const len = buf.length;
+    const view = this.view;
+    view.buf = buf;
+    for (;;) {
+      const rel = this.pos - base;
+      const avail = len - rel;
+      if (this.resyncFrom >= 0) {
+        // Look for the next plausible CPU_CHANGE header anywhere (corruption may break alignment).
+        let found = -1;
+        let at = rel;
+        while (at <= len - 12) {
+          const hit = buf.indexOf(SIG, at);
+          if (hit < 0 || hit > len - 12) break;
+          const cpu = buf.readUInt32LE(hit + 4);
+          const size = buf.readUInt32LE(hit + 8);
+          if (cpu <= MAX_CPU && size % 4 === 0) {
+            found = hit;
+            break;
+          }
+          at = hit + 1;
+        }
+        if (found < 0) {
+          if (eof) {
+            this.problem(this.resyncFrom, 'resync', `no CPU_CHANGE record (03 f0 01 20) after offset ${this.resyncFrom}: skipped ${base + len - this.resyncFrom} bytes to the end of the file`);
+            this.resyncFrom = -1;
+            this.pos = base + len;
+            return FeedStatus.Done;
+          }
+          // Keep the last 11 bytes: a header may straddle the chunk boundary.
+          this.pos = Math.max(this.pos, base + len - 11);
+          return FeedStatus.NeedMore;
+        }
+        this.problem(base + found, 'resync', `resynchronised at the CPU_CHANGE record at offset ${base + found}, skipping ${base + found - this.resyncFrom} bytes from offset ${this.resyncFrom}`);
+        this.resyncFrom = -1;
+        this.pos = base + found;
+        continue;
+      }
+      if (this.inWindow && this.pos >= this.windowEnd) {
+        this.inWindow = false;
+        if (this.stopAtWindowEnd) return FeedStatus.WindowEnd;
+      }
+      if (!this.inWindow) {
+        if (avail <= 0) return eof ? FeedStatus.Done : FeedStatus.NeedMore;
+        if (avail < 12) {
+          if (!eof) return FeedStatus.NeedMore;
+          this.problem(this.pos, 'truncated', `file ends ${avail} bytes into a 12-byte CPU_CHANGE record at offset ${this.pos}`);
+          this.pos = base + len;
+          return FeedStatus.Done;
+        }
+        const h = buf.readUInt32LE(rel);
+        if (h !== CPU_CHANGE_HEADER) {
+          const found = Array.from(buf.subarray(rel, rel + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+          if (!this.sawWindow && this.pos === 0) {
+            this.problem(0, 'not-a-trace', `not a xentrace file: expected a CPU_CHANGE record (bytes 03 f0 01 20) at offset 0, found ${found}`);
+          } else {
+            this.problem(this.pos, 'corrupt-window', `expected a CPU_CHANGE record (03 f0 01 20) at offset ${this.pos} where the previous window ends, found ${found}`);
+          }
+          this.sawWindow = true;
+          this.startResync(this.pos);
+          continue;
+        }
+        const cpu = buf.readUInt32LE(rel + 4);
+        const size = buf.readUInt32LE(rel + 8);
+        if (cpu > MAX_CPU || size % 4 !== 0) {
+          this.problem(this.pos, 'corrupt-window', `corrupt CPU_CHANGE record at offset ${this.pos}: cpu ${cpu}, window length ${size}${size % 4 !== 0 ? ' (not a multiple of 4)' : ''}`);
+          this.sawWindow = true;
+          this.startResync(this.pos);
+          continue;
+        }
+        this.sawWindow = true;
+        this.windowIndex++;
+        this.cpu = cpu;
+        let state = this.cpus.get(cpu);
+        const known = this.sink.windowTsc?.(this.windowIndex, cpu);
+        if (known) {
+          state = { hi: known.hi, lo: known.lo, known: known.known };
+          this.cpus.set(cpu, state);
+        } else if (!state) {
+          state = { hi: 0, lo: 0, known: false };
+          this.cpus.set(cpu, state);
+        }
+        this.cur = state;
+        this.sink.onWindow?.({
+          index: this.windowIndex,
+          offset: this.pos,
+          cpu,
+          length: size,
+          firstRecord: this.recordIndex,
+          tscHi: state.hi,
+          tscLo: state.lo,
+          tscKnown: state.known,
+        });
+        this.windowStartOffset = this.pos;
+        this.windowEnd = this.pos + 12 + size;
+        this.inWindow = true;
+        this.pos += 12;
+        continue;
+      }
+      // Inside a window.
+      if (avail < 4) {
+        if (!eof) return FeedStatus.NeedMore;
+        if (avail > 0) this.problem(this.pos, 'truncated', `file ends ${avail} bytes into the record header at offset ${this.pos}`);
+        else this.problem(this.pos, 'truncated', `file ends at offset ${this.pos}, ${this.windowEnd - this.pos} bytes before the end of the window that began at offset ${this.windowStart()}`);
+        this.pos = base + len;
+        this.inWindow = false;
+        return FeedStatus.Done;
+      }
+      const header = buf.readUInt32LE(rel);
+      const event = header & EVENT_MASK;
+      const nWords = (header >>> 28) & 7;
+      const hasTsc = header >>> 31 === 1;
+      const size = 4 + (hasTsc ? 8 : 0) + 4 * nWords;
+      if (event === TRC_TRACE_CPU_CHANGE) {
+        this.problem(this.pos, 'corrupt-window', `CPU_CHANGE record at offset ${this.pos} inside the window that began at offset ${this.windowStart()} (declared to end at ${this.windowEnd}): the window length is corrupt`);
+        this.inWindow = false;
+        if (header !== CPU_CHANGE_HEADER) this.startResync(this.pos);
+        continue;
+      }
+      if ((event >>> 16) === 0) {
+        this.problem(this.pos, 'impossible-record', `impossible record at offset ${this.pos}: header ${header.toString(16).padStart(8, '0')} has no event class`);
+        this.startResync(this.pos);
+        continue;
+      }
+      if (this.pos + size > this.windowEnd) {
+        this.problem(this.pos, 'impossible-record', `record at offset ${this.pos} (${size} bytes) runs past the end of its window at offset ${this.windowEnd}`);
+        this.startResync(this.pos);
+        continue;
+      }
+      if (avail < size) {
+        if (!eof) return FeedStatus.NeedMore;
+        this.problem(this.pos, 'truncated', `file ends ${avail} bytes into a ${size}-byte record at offset ${this.pos}`);
+        this.pos = base + len;
+        this.inWindow = false;
+        return FeedStatus.Done;
+      }
+      if (event === TRC_TRACE_WRAP_BUFFER) {
+        this.pos += size;
+        continue;
+      }
+      const cur = this.cur;
+      if (hasTsc) {
+        cur.lo = buf.readUInt32LE(rel + 4);
+        cur.hi = buf.readUInt32LE(rel + 8);
+        cur.known = true;
+      }
+      view.index = this.recordIndex++;
+      view.offset = this.pos;
+      view.cpu = this.cpu;
+      view.header = header;
+      view.event = event;
+      view.nWords = nWords;
+      view.hasTsc = hasTsc;
+      view.tscHi = cur.hi;
+      view.tscLo = cur.lo;
+      view.tscKnown = cur.known;
+      view.windowIndex = this.windowIndex;
+      view.payloadAt = rel + (hasTsc ? 12 : 4);
+      this.pos += size;
+      if (this.sink.onRecord(view) === false) return FeedStatus.Paused;
+    }
+  }
+
+  private windowStart(): number {
+    return this.windowStartOffset;
+  }
+}
+
+/** True if `event` is a lost-records record (its own record in the output). */
+export function isLostRecords(event: number): boolean {
+  return event === TRC_LOST_RECORDS;
+}

@@ -1,0 +1,152 @@
+// VMX basic exit reasons (Intel SDM vol. 3 appendix C; Xen's EXIT_REASON_* in vmx.h)
+// and SVM exit codes (AMD APM vol. 2 appendix C; Xen's VMEXIT_* in svm/vmcb.h).
+
+const VMX_EXIT_REASONS: Readonly<Record<number, string>> = {
+  0: 'EXCEPTION_NMI',
+  1: 'EXTERNAL_INTERRUPT',
+  2: 'TRIPLE_FAULT',
+  3: 'INIT',
+  4: 'SIPI',
+  5: 'IO_SMI',
+  6: 'OTHER_SMI',
+  7: 'PENDING_VIRT_INTR',
+  8: 'PENDING_VIRT_NMI',
+  9: 'TASK_SWITCH',
+  10: 'CPUID',
+  11: 'GETSEC',
+  12: 'HLT',
+  13: 'INVD',
+  14: 'INVLPG',
+  15: 'RDPMC',
+  16: 'RDTSC',
+  17: 'RSM',
+  18: 'VMCALL',
+  19: 'VMCLEAR',
+  20: 'VMLAUNCH',
+  21: 'VMPTRLD',
+  22: 'VMPTRST',
+  23: 'VMREAD',
+  24: 'VMRESUME',
+  25: 'VMWRITE',
+  26: 'VMXOFF',
+  27: 'VMXON',
+  28: 'CR_ACCESS',
+  29: 'DR_ACCESS',
+  30: 'IO_INSTRUCTION',
+  31: 'MSR_READ',
+  32: 'MSR_WRITE',
+  33: 'INVALID_GUEST_STATE',
+  34: 'MSR_LOADING',
+  36: 'MWAIT_INSTRUCTION',
+  37: 'MONITOR_TRAP_FLAG',
+  39: 'MONITOR_INSTRUCTION',
+  40: 'PAUSE_INSTRUCTION',
+  41: 'MCE_DURING_VMENTRY',
+  43: 'TPR_BELOW_THRESHOLD',
+  44: 'APIC_ACCESS',
+  45: 'EOI_INDUCED',
+  46: 'ACCESS_GDTR_OR_IDTR',
+  47: 'ACCESS_LDTR_OR_TR',
+  48: 'EPT_VIOLATION',
+  49: 'EPT_MISCONFIG',
+  50: 'INVEPT',
+  51: 'RDTSCP',
+  52: 'VMX_PREEMPTION_TIMER_EXPIRED',
+  53: 'INVVPID',
+  54: 'WBINVD',
+  55: 'XSETBV',
+  56: 'APIC_WRITE',
+  57: 'RDRAND',
+  58: 'INVPCID',
+  59: 'VMFUNC',
+  60: 'ENCLS',
+  61: 'RDSEED',
+  62: 'PML_FULL',
+  63: 'XSAVES',
+  64: 'XRSTORS',
+  67: 'UMWAIT',
+  68: 'TPAUSE',
+  74: 'BUS_LOCK',
+  75: 'NOTIFY',
+};
+
+/** `EXTERNAL_INTERRUPT` for 1; bit 31 marks a failed VM entry. */
+export function vmxExitReasonName(reason: number): string {
+  const basic = reason & 0xffff;
+  const name = VMX_EXIT_REASONS[basic] ?? `exit reason ${basic}`;
+  return (reason & 0x80000000) !== 0 ? `${name} (VM-entry failure)` : name;
+}
+
+const SVM_EXIT_CODES: Readonly<Record<number, string>> = {
+  0x60: 'INTR',
+  0x61: 'NMI',
+  0x62: 'SMI',
+  0x63: 'INIT',
+  0x64: 'VINTR',
+  0x65: 'CR0_SEL_WRITE',
+  0x66: 'IDTR_READ',
+  0x67: 'GDTR_READ',
+  0x68: 'LDTR_READ',
+  0x69: 'TR_READ',
+  0x6a: 'IDTR_WRITE',
+  0x6b: 'GDTR_WRITE',
+  0x6c: 'LDTR_WRITE',
+  0x6d: 'TR_WRITE',
+  0x6e: 'RDTSC',
+  0x6f: 'RDPMC',
+  0x70: 'PUSHF',
+  0x71: 'POPF',
+  0x72: 'CPUID',
+  0x73: 'RSM',
+  0x74: 'IRET',
+  0x75: 'SWINT',
+  0x76: 'INVD',
+  0x77: 'PAUSE',
+  0x78: 'HLT',
+  0x79: 'INVLPG',
+  0x7a: 'INVLPGA',
+  0x7b: 'IOIO',
+  0x7c: 'MSR',
+  0x7d: 'TASK_SWITCH',
+  0x7e: 'FERR_FREEZE',
+  0x7f: 'SHUTDOWN',
+  0x80: 'VMRUN',
+  0x81: 'VMMCALL',
+  0x82: 'VMLOAD',
+  0x83: 'VMSAVE',
+  0x84: 'STGI',
+  0x85: 'CLGI',
+  0x86: 'SKINIT',
+  0x87: 'RDTSCP',
+  0x88: 'ICEBP',
+  0x89: 'WBINVD',
+  0x8a: 'MONITOR',
+  0x8b: 'MWAIT',
+  0x8c: 'MWAIT_CONDITIONAL',
+  0x8d: 'XSETBV',
+  0x8e: 'RDPRU',
+  0x8f: 'EFER_WRITE_TRAP',
+  0xa0: 'INVLPGB',
+  0xa1: 'INVLPGB_ILLEGAL',
+  0xa2: 'INVPCID',
+  0xa3: 'MCOMMIT',
+  0xa4: 'TLBSYNC',
+  0x400: 'NPF',
+  0x401: 'AVIC_INCOMPLETE_IPI',
+  0x402: 'AVIC_NOACCEL',
+  0x403: 'VMGEXIT',
+};
+
+/** `VMEXIT_NPF` for 0x400; ranges for CR/DR accesses and exceptions. */
+export function svmExitCodeName(code: number): string {
+  const c = code >>> 0;
+  if (c === 0xffffffff) return 'VMEXIT_INVALID';
+  if (c <= 0x0f) return `VMEXIT_CR${c}_READ`;
+  if (c <= 0x1f) return `VMEXIT_CR${c - 0x10}_WRITE`;
+  if (c <= 0x2f) return `VMEXIT_DR${c - 0x20}_READ`;
+  if (c <= 0x3f) return `VMEXIT_DR${c - 0x30}_WRITE`;
+  if (c <= 0x5f) return `VMEXIT_EXCEPTION_${c - 0x40}`;
+  if (c >= 0x90 && c <= 0x9f) return `VMEXIT_CR${c - 0x90}_WRITE_TRAP`;
+  const name = SVM_EXIT_CODES[c];
+  return name === undefined ? `SVM exit code 0x${c.toString(16)}` : `VMEXIT_${name}`;
+}

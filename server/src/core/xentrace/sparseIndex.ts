@@ -1,0 +1,246 @@
+// One streaming pass records every window and every Nth record (offset, CPU, TSC), in typed
+// arrays, so that record i or the first record at or after a TSC can be reached by binary
+// search plus at most one sparse interval of decoding.
+import { FeedStatus, MAX_RECORD, TraceFramer, type FramerSink, type TraceProblem, type WindowInfo } from './framer';
+import type { PageReader } from './pageReader';
+import { recordFromView, scanTrace } from './traceReader';
+import type { TraceRecord } from './record';
+
+/** Growable column of numbers. */
+class Column<T extends Float64Array | Uint32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+}
+const f64 = (n: number) => new Column(new Float64Array(n), (m) => new Float64Array(m));
+const u32 = (n: number) => new Column(new Uint32Array(n), (m) => new Uint32Array(m));
+const u8 = (n: number) => new Column(new Uint8Array(n), (m) => new Uint8Array(m));
+
+/** Records per sample: a seek decodes at most this many records. */
+export const DEFAULT_EVERY = 1024;
+/** Problems kept in the index; the count goes on. */
+const MAX_KEPT_PROBLEMS = 1000;
+
+interface Samples {
+  offset: Column<Float64Array>;
+  record: Column<Float64Array>;
+  window: Column<Uint32Array>;
+  tscHi: Column<Uint32Array>;
+  tscLo: Column<Uint32Array>;
+  known: Column<Uint8Array>;
+}
+const samples = (): Samples => ({ offset: f64(64), record: f64(64), window: u32(64), tscHi: u32(64), tscLo: u32(64), known: u8(64) });
+
+export interface TraceIndexStats {
+  records: number;
+  windows: number;
+  problems: number;
+  fileSize: number;
+  cpus: number[];
+}
+
+export class SparseIndex {
+  readonly every: number;
+  records = 0;
+  problemCount = 0;
+  readonly problems: TraceProblem[] = [];
+  fileSize = 0;
+  ioError: string | undefined;
+  // Windows.
+  private readonly wOffset = f64(256);
+  private readonly wCpu = u32(256);
+  private readonly wLength = f64(256);
+  private readonly wFirst = f64(256);
+  private readonly wTscHi = u32(256);
+  private readonly wTscLo = u32(256);
+  private readonly wKnown = u8(256);
+  /** Every Nth record in file order. */
+  private readonly global = samples();
+  /** Per CPU: the first record of each window and every Nth record of that CPU (for TSC seeks). */
+  private readonly perCpu = new Map<number, Samples & { count: number }>();
+
+  constructor(every = DEFAULT_EVERY) {
+    this.every = Math.max(1, every);
+  }
+
+  get windowCount(): number {
+    return this.wOffset.length;
+  }
+
+  window(w: number): WindowInfo {
+    return {
+      index: w,
+      offset: this.wOffset.data[w]!,
+      cpu: this.wCpu.data[w]!,
+      length: this.wLength.data[w]!,
+      firstRecord: this.wFirst.data[w]!,
+      tscHi: this.wTscHi.data[w]!,
+      tscLo: this.wTscLo.data[w]!,
+      tscKnown: this.wKnown.data[w] === 1,
+    };
+  }
+
+  cpus(): number[] {
+    return [...this.perCpu.keys()].sort((a, b) => a - b);
+  }
+
+  /** Window indices of one CPU, in file order. */
+  windowsOf(cpu: number): number[] {
+    const out: number[] = [];
+    for (let w = 0; w < this.wCpu.length; w++) if (this.wCpu.data[w] === cpu) out.push(w);
+    return out;
+  }
+
+  /** Sink that fills the index; exposed so one pass can also feed statistics. */
+  sink(next?: FramerSink): FramerSink {
+    let lastWindowSampled = -1;
+    return {
+      onWindow: (w) => {
+        this.wOffset.push(w.offset);
+        this.wCpu.push(w.cpu);
+        this.wLength.push(w.length);
+        this.wFirst.push(w.firstRecord);
+        this.wTscHi.push(w.tscHi);
+        this.wTscLo.push(w.tscLo);
+        this.wKnown.push(w.tscKnown ? 1 : 0);
+        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, { ...samples(), count: 0 });
+        next?.onWindow?.(w);
+      },
+      onProblem: (p) => {
+        this.problemCount++;
+        if (this.problems.length < MAX_KEPT_PROBLEMS) this.problems.push(p);
+        next?.onProblem?.(p);
+      },
+      onRecord: (v) => {
+        if (v.index % this.every === 0) push(this.global, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+        const c = this.perCpu.get(v.cpu)!;
+        if (c.count++ % this.every === 0 || lastWindowSampled !== v.windowIndex) {
+          push(c, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+          lastWindowSampled = v.windowIndex;
+        }
+        this.records = v.index + 1;
+        return next ? next.onRecord(v) : true;
+      },
+    };
+  }
+
+  /** A framer positioned at the sample at or before record `i`, plus how many records to skip. */
+  framerForRecord(i: number, sink: FramerSink): { framer: TraceFramer; skip: number } | undefined {
+    if (i < 0 || i >= this.records || this.global.offset.length === 0) return undefined;
+    const k = Math.min(Math.floor(i / this.every), this.global.offset.length - 1);
+    return { framer: this.framerAt(this.global, k, sink), skip: i - this.global.record.data[k]! };
+  }
+
+  private framerAt(s: Samples, k: number, sink: FramerSink): TraceFramer {
+    const withWindows: FramerSink = {
+      ...sink,
+      windowTsc: (w) => (w < this.windowCount ? { hi: this.wTscHi.data[w]!, lo: this.wTscLo.data[w]!, known: this.wKnown.data[w] === 1 } : undefined),
+    };
+    const framer = new TraceFramer(withWindows);
+    framer.seekRecord({
+      offset: s.offset.data[k]!,
+      recordIndex: s.record.data[k]!,
+      window: this.window(s.window.data[k]!),
+      tscHi: s.tscHi.data[k]!,
+      tscLo: s.tscLo.data[k]!,
+      tscKnown: s.known.data[k] === 1,
+    });
+    return framer;
+  }
+
+  /**
+   * For one CPU, the sample to start from when looking for the first record with TSC >= `tsc`:
+   * the last sample whose TSC is below it (or the first sample).
+   */
+  cpuStartForTsc(cpu: number, tsc: bigint): { window: number; offset: number; record: number; tscHi: number; tscLo: number; known: boolean } | undefined {
+    const s = this.perCpu.get(cpu);
+    if (!s || s.offset.length === 0) return undefined;
+    const hiW = Number(tsc >> 32n);
+    const loW = Number(tsc & 0xffffffffn);
+    let lo = 0;
+    let hi = s.offset.length - 1;
+    let best = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const known = s.known.data[mid] === 1;
+      const below = !known || s.tscHi.data[mid]! < hiW || (s.tscHi.data[mid] === hiW && s.tscLo.data[mid]! < loW);
+      if (below) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return {
+      window: s.window.data[best]!,
+      offset: s.offset.data[best]!,
+      record: s.record.data[best]!,
+      tscHi: s.tscHi.data[best]!,
+      tscLo: s.tscLo.data[best]!,
+      known: s.known.data[best] === 1,
+    };
+  }
+
+  stats(): TraceIndexStats {
+    return { records: this.records, windows: this.windowCount, problems: this.problemCount, fileSize: this.fileSize, cpus: this.cpus() };
+  }
+}
+
+function push(s: Samples, offset: number, record: number, window: number, hi: number, lo: number, known: boolean): void {
+  s.offset.push(offset);
+  s.record.push(record);
+  s.window.push(window);
+  s.tscHi.push(hi);
+  s.tscLo.push(lo);
+  s.known.push(known ? 1 : 0);
+}
+
+/** Builds the index in one streaming pass. `also` sees every record too (e.g. statistics). */
+export async function buildIndex(
+  reader: PageReader,
+  options: { every?: number; also?: FramerSink; onProgress?: (offset: number) => void } = {},
+): Promise<SparseIndex> {
+  const index = new SparseIndex(options.every);
+  index.fileSize = reader.size;
+  const summary = await scanTrace(reader, index.sink(options.also), { onProgress: options.onProgress });
+  index.ioError = summary.ioError;
+  return index;
+}
+
+/** Records i … i+count−1 in file order (fewer at the end). */
+export async function readRecordsAt(reader: PageReader, index: SparseIndex, i: number, count = 1): Promise<TraceRecord[]> {
+  const out: TraceRecord[] = [];
+  let skip = 0;
+  const sink: FramerSink = {
+    onRecord: (v) => {
+      if (skip > 0) {
+        skip--;
+        return true;
+      }
+      out.push(recordFromView(v));
+      return out.length < count;
+    },
+  };
+  const start = index.framerForRecord(i, sink);
+  if (!start) return out;
+  skip = start.skip;
+  const framer = start.framer;
+  try {
+    for (;;) {
+      const chunk = await reader.chunkAt(framer.pos, MAX_RECORD);
+      const status = framer.feed(chunk.buf, chunk.base, chunk.eof);
+      if (status !== FeedStatus.NeedMore) break;
+    }
+  } catch {
+    // An I/O error ends the read; the caller gets the records read so far.
+  }
+  return out;
+}

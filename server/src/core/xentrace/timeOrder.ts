@@ -1,0 +1,160 @@
+// Time order: one cursor per CPU reads that CPU's windows (skipping the others'), and a k-way
+// merge by TSC picks the earliest head, as xenalyze does. Records without a TSC on a CPU that
+// has seen none yet sort first; ties go to the lower CPU, then to file order.
+import { FeedStatus, MAX_RECORD, TraceFramer, type FramerSink } from './framer';
+import { PageReader } from './pageReader';
+import type { SparseIndex } from './sparseIndex';
+import { recordFromView } from './traceReader';
+import type { TraceRecord } from './record';
+
+const BATCH = 512;
+
+class CpuCursor {
+  private readonly batch: TraceRecord[] = [];
+  private at = 0;
+  private w = 0;
+  private readonly framer: TraceFramer;
+  private done = false;
+  private skipBelow: bigint | undefined;
+
+  constructor(
+    private readonly reader: PageReader,
+    private readonly index: SparseIndex,
+    private readonly windows: number[],
+  ) {
+    const sink: FramerSink = {
+      onRecord: (v) => {
+        const r = recordFromView(v);
+        if (this.skipBelow !== undefined) {
+          if (!r.tscKnown || r.tsc! < this.skipBelow) return true;
+          this.skipBelow = undefined;
+        }
+        this.batch.push(r);
+        return this.batch.length < BATCH;
+      },
+    };
+    this.framer = new TraceFramer(sink);
+    this.framer.stopAtWindowEnd = true;
+  }
+
+  /** Positions at the first window, or at the first record with TSC >= `from`. */
+  async start(from?: bigint): Promise<void> {
+    if (this.windows.length === 0) {
+      this.done = true;
+      return;
+    }
+    if (from === undefined) {
+      this.framer.seekWindow(this.index.window(this.windows[0]!));
+    } else {
+      const cpu = this.index.window(this.windows[0]!).cpu;
+      const s = this.index.cpuStartForTsc(cpu, from);
+      if (!s) {
+        this.done = true;
+        return;
+      }
+      this.w = this.windows.indexOf(s.window);
+      this.framer.seekRecord({ offset: s.offset, recordIndex: s.record, window: this.index.window(s.window), tscHi: s.tscHi, tscLo: s.tscLo, tscKnown: s.known });
+      this.skipBelow = from;
+    }
+    await this.fill();
+  }
+
+  get head(): TraceRecord | undefined {
+    return this.at < this.batch.length ? this.batch[this.at] : undefined;
+  }
+
+  /** Moves to the next record; loads the next batch when this one is used up. */
+  async advance(): Promise<void> {
+    this.at++;
+    if (this.at >= this.batch.length) await this.fill();
+  }
+
+  private async fill(): Promise<void> {
+    this.batch.length = 0;
+    this.at = 0;
+    while (!this.done && this.batch.length === 0) {
+      let status: FeedStatus;
+      try {
+        const chunk = await this.reader.chunkAt(this.framer.pos, MAX_RECORD);
+        status = this.framer.feed(chunk.buf, chunk.base, chunk.eof);
+      } catch {
+        status = FeedStatus.Done;
+      }
+      if (status === FeedStatus.WindowEnd || status === FeedStatus.Done) {
+        this.w++;
+        if (this.w >= this.windows.length) this.done = true;
+        else this.framer.seekWindow(this.index.window(this.windows[this.w]!));
+      }
+      if (status === FeedStatus.Paused) break;
+    }
+  }
+}
+
+/** Negative when `a` comes before `b` in time order. */
+export function compareTime(a: TraceRecord, b: TraceRecord): number {
+  if (a.tscKnown !== b.tscKnown) return a.tscKnown ? 1 : -1;
+  if (a.tscKnown) {
+    if (a.tscHi !== b.tscHi) return a.tscHi - b.tscHi;
+    if (a.tscLo !== b.tscLo) return a.tscLo - b.tscLo;
+  }
+  if (a.cpu !== b.cpu) return a.cpu - b.cpu;
+  return a.i - b.i;
+}
+
+/**
+ * Records in time order. Opens one reader per CPU on `path` (each with a small chunk), so memory
+ * is bounded by CPUs × chunk size. With `fromTsc`, starts at the first record at or after it.
+ */
+export async function* timeOrdered(
+  path: string,
+  index: SparseIndex,
+  options: { fromTsc?: bigint; cpus?: number[]; chunkSize?: number } = {},
+): AsyncGenerator<TraceRecord> {
+  const cpus = (options.cpus ?? index.cpus()).filter((c) => index.cpus().includes(c));
+  const readers: PageReader[] = [];
+  try {
+    const cursors: CpuCursor[] = [];
+    for (const cpu of cpus) {
+      const reader = await PageReader.open(path, options.chunkSize ?? 1 << 18);
+      if (!(reader instanceof PageReader)) return;
+      readers.push(reader);
+      const cursor = new CpuCursor(reader, index, index.windowsOf(cpu));
+      await cursor.start(options.fromTsc);
+      if (cursor.head) cursors.push(cursor);
+    }
+    // Binary min-heap of cursors by their head record.
+    const heap = cursors;
+    const less = (x: number, y: number) => compareTime(heap[x]!.head!, heap[y]!.head!) < 0;
+    const down = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(l, m)) m = l;
+        if (r < heap.length && less(r, m)) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    };
+    for (let i = (heap.length >>> 1) - 1; i >= 0; i--) down(i);
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      yield top.head!;
+      await top.advance();
+      if (!top.head) {
+        heap[0] = heap[heap.length - 1]!;
+        heap.pop();
+      }
+      if (heap.length > 0) down(0);
+    }
+  } finally {
+    for (const r of readers) await r.close();
+  }
+}
+
+/** The first record (in time order) whose TSC is at or after `tsc`. */
+export async function firstRecordAtOrAfter(path: string, index: SparseIndex, tsc: bigint): Promise<TraceRecord | undefined> {
+  for await (const r of timeOrdered(path, index, { fromTsc: tsc })) return r;
+  return undefined;
+}
