@@ -28,7 +28,7 @@ installVsix(profile, path.join(REPO, 'xenscope.vsix'));
 const wanted = Number(process.env.XENSCOPE_PORT || 8080);
 const port = (await portIsFree(wanted)) ? wanted : await freePort();
 const workspace = path.join(REPO, 'samples');
-const server = await startCodeServer({ profile, workspace, port });
+const server = await startCodeServer({ profile, workspace, port, detached: false });
 const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
 console.log(`\nXenScope is running in VS Code ${VSCODE_VERSION} (code-server) with samples/ open:\n\n    ${url}\n`);
 console.log('Open a .console file and hover a frame such as hypercall_page+0x22a/0x1000. Ctrl+C stops.');
@@ -38,6 +38,7 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+process.on('exit', () => server.stop());
 server.child.on('exit', (code) => {
   console.error(`code-server exited (${code})`);
   process.exit(1);

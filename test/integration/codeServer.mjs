@@ -63,10 +63,11 @@ export function installVsix(profile, vsix) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 and resolves once it answers HTTP. The server runs in its
- * own process group: killing only its main process would leave its children running.
+ * Starts code-server on 127.0.0.1 and resolves once it answers HTTP. By default it runs in its
+ * own process group, because killing only its main process would leave its children running;
+ * `npm start` keeps it in the terminal's group instead so that Ctrl+C reaches all of them.
  */
-export async function startCodeServer({ profile, workspace, port, log = () => {} }) {
+export async function startCodeServer({ profile, workspace, port, log = () => {}, detached = true }) {
   port ??= await freePort();
   const args = [
     ...codeServerArgs(profile),
@@ -80,7 +81,7 @@ export async function startCodeServer({ profile, workspace, port, log = () => {}
     workspace,
   ];
   const child = spawn(process.execPath, args, {
-    detached: true,
+    detached,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, XDG_CONFIG_HOME: path.join(profile.root, 'xdg-config'), XDG_DATA_HOME: path.join(profile.root, 'xdg-data') },
   });
@@ -107,7 +108,7 @@ export async function startCodeServer({ profile, workspace, port, log = () => {}
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { child, port, url, output: () => output, stop: () => stopProcessGroup(child) };
+  return { child, port, url, output: () => output, stop: () => (detached ? stopProcessGroup(child) : child.kill('SIGTERM')) };
 }
 
 export function stopProcessGroup(child) {

@@ -43,7 +43,8 @@ function provision() {
 }
 
 function build() {
-  for (const [cmd, args] of [['node', ['esbuild.mjs']], ['npx', ['vsce', 'package', '--no-dependencies', '-o', 'xenscope.vsix']]]) {
+  // `npm run package` is the production build plus vsce: the artefact a user installs.
+  for (const [cmd, args] of [['npm', ['run', '-s', 'package']]]) {
     const result = spawnSync(cmd, args, { cwd: REPO, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
   }
