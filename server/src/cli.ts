@@ -3,9 +3,10 @@
 import type { CliCommand, CliIo } from './cli/command';
 import { UsageError } from './cli/command';
 import { traceCommand } from './cli/trace';
+import { oopsCommand } from './cli/oops';
 
 // Each subcommand lives in server/src/cli/<name>.ts and is registered here.
-const COMMANDS: Record<string, CliCommand> = { trace: traceCommand };
+const COMMANDS: Record<string, CliCommand> = { trace: traceCommand, oops: oopsCommand };
 
 const VERSION = '0.1.0';
 
