@@ -1,35 +1,214 @@
-// The XenScope language server: wires the LSP connection to the feature modules.
-// Started by the client over IPC, or by hand with --stdio (the LSP tests do that).
+// The XenScope language server: wires the LSP connection to the feature modules, which map
+// requests onto the pure core. Started by the client over IPC, or with --stdio (LSP tests).
 import {
   createConnection,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { hoverAt } from './hover';
+import { DocumentAnalyses, isKernelLog, lineText, type KernelLogAnalysis } from './documents';
+import { kernelLogCodeLenses } from './features/codeLens';
+import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
+import { kernelLogSymbols } from './features/documentSymbols';
+import { kernelLogFolding } from './features/folding';
+import { kernelLogHover } from './features/hover';
+import { kernelLogInlayHints } from './features/inlayHints';
+import { sameStackReports } from './features/references';
+import { SourceResolver } from './features/sourceLocations';
+import { workspaceSymbols } from './features/workspaceSymbols';
+import { findFrameAt } from './core/oops';
+import {
+  ConfigurationNotification,
+  DEFAULT_SETTINGS,
+  LoadSymbolsRequest,
+  StatusNotification,
+  StatusRequest,
+  type ServerConfiguration,
+  type StatusParams,
+} from './protocol/lsp';
+import { SymbolSources, type TableChoice } from './workspace/symbolSources';
+import { pathToFileURL } from 'node:url';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const DIAGNOSTICS_DELAY_MS = 200;
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    hoverProvider: true,
-  },
-  serverInfo: { name: 'xenscope', version: '0.1.0' },
-}));
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new DocumentAnalyses();
+  let config: ServerConfiguration = { trusted: false, settings: DEFAULT_SETTINGS, workspaceFolders: [] };
+  const symbols = new SymbolSources(config);
+  const sources = new SourceResolver(config);
+  const pending = new Map<string, NodeJS.Timeout>();
 
-connection.onHover((params) => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return null;
-  const line = document.getText({
-    start: { line: params.position.line, character: 0 },
-    end: { line: params.position.line + 1, character: 0 },
+  const lineLength = (doc: TextDocument) => (line: number) => lineText(doc, line).length;
+
+  function kernelLog(uri: string): { doc: TextDocument; analysis: KernelLogAnalysis } | undefined {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const analysis = analyses.get(doc);
+    return isKernelLog(analysis) ? { doc, analysis } : undefined;
+  }
+
+  function tablesFor(analysis: KernelLogAnalysis): Promise<TableChoice> {
+    const version = analysis.log.reports.find((r) => r.version)?.version;
+    return symbols.choose(analysis.log, analysis.log.frames, version);
+  }
+
+  async function status(uri: string): Promise<StatusParams> {
+    const all = await symbols.sources();
+    const entry = kernelLog(uri);
+    if (!entry) return { uri, sources: all.map((s) => s.status), checked: 0, mismatched: 0 };
+    const choice = await tablesFor(entry.analysis);
+    const inUse = [choice.kernel, choice.xen, choice.kernelElf, choice.xenElf].filter((s, k, a) => s && a.indexOf(s) === k);
+    const failed = all.filter((s) => s.status.error);
+    const checks = [choice.kernelCheck, choice.xenCheck].filter((c) => c !== undefined);
+    return {
+      uri,
+      sources: [...inUse.map((s) => s!.status), ...failed.map((s) => s.status)],
+      version: entry.analysis.log.reports.find((r) => r.version)?.version,
+      checked: checks.reduce((n, c) => n + c.checked, 0),
+      mismatched: checks.reduce((n, c) => n + c.mismatched.length + c.missing.length, 0),
+    };
+  }
+
+  async function publishDiagnostics(uri: string): Promise<void> {
+    const entry = kernelLog(uri);
+    if (!entry) {
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const { doc, analysis } = entry;
+    const base = reportDiagnostics(analysis, lineLength(doc));
+    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: base });
+    const choice = await tablesFor(analysis);
+    if (documents.get(uri)?.version !== doc.version) return; // edited meanwhile: a newer run follows
+    const fromTables = tableDiagnostics(choice);
+    if (fromTables.length > 0) await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...base, ...fromTables] });
+    await connection.sendNotification(StatusNotification, await status(uri));
+  }
+
+  function scheduleDiagnostics(uri: string, delay: number): void {
+    clearTimeout(pending.get(uri));
+    pending.set(
+      uri,
+      setTimeout(() => {
+        pending.delete(uri);
+        publishDiagnostics(uri).catch((e: unknown) => connection.console.error(`diagnostics for ${uri}: ${String(e)}`));
+      }, delay),
+    );
+  }
+
+  function reconfigure(next: ServerConfiguration): void {
+    config = { ...next, settings: { ...DEFAULT_SETTINGS, ...next.settings } };
+    symbols.configure(config);
+    sources.configure(config);
+    for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const options = params.initializationOptions as Partial<ServerConfiguration> | undefined;
+    const folders = (params.workspaceFolders ?? []).map((f) => new URL(f.uri)).filter((u) => u.protocol === 'file:').map((u) => decodeURIComponent(u.pathname));
+    reconfigure({
+      trusted: options?.trusted ?? false,
+      settings: options?.settings ?? DEFAULT_SETTINGS,
+      workspaceFolders: options?.workspaceFolders ?? folders,
+    });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: { label: 'XenScope' },
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'xenscope', version: '0.1.0' },
+    };
   });
-  return hoverAt(line.replace(/\r?\n$/, ''), params.position);
-});
 
-documents.listen(connection);
-connection.listen();
+  connection.onNotification(ConfigurationNotification, reconfigure);
+
+  documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
+  documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, DIAGNOSTICS_DELAY_MS));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    analyses.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover(async (params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    if (!entry) return null;
+    return kernelLogHover({
+      analysis: entry.analysis,
+      position: params.position,
+      lineText: lineText(entry.doc, params.position.line),
+      tables: () => tablesFor(entry.analysis),
+      source: (frame, choice) => sources.locate(frame, choice),
+    });
+  });
+
+  connection.onDefinition(async (params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    if (!entry) return null;
+    const hit = findFrameAt(entry.analysis.log, params.position.line, params.position.character);
+    if (!hit) return null;
+    const location = await sources.definition(hit.frame, await tablesFor(entry.analysis));
+    if (!location) return null;
+    const line = Math.max(0, location.line - 1);
+    return { uri: pathToFileURL(location.file).toString(), range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+  });
+
+  connection.onReferences((params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    return entry ? sameStackReports(entry.analysis, params.textDocument.uri, params.position.line) : null;
+  });
+
+  connection.onDocumentSymbol((params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    return entry ? kernelLogSymbols(entry.analysis, lineLength(entry.doc)) : [];
+  });
+
+  connection.onFoldingRanges((params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    return entry ? kernelLogFolding(entry.analysis) : [];
+  });
+
+  connection.onCodeLens((params) => {
+    const entry = kernelLog(params.textDocument.uri);
+    return entry ? kernelLogCodeLenses(entry.analysis, params.textDocument.uri) : [];
+  });
+
+  connection.languages.inlayHint.on((params) => {
+    if (!config.settings.inlayHints.enabled) return [];
+    const entry = kernelLog(params.textDocument.uri);
+    return entry ? kernelLogInlayHints(entry.analysis, params.range) : [];
+  });
+
+  connection.onWorkspaceSymbol(async (params) => {
+    const logs: [string, KernelLogAnalysis][] = [];
+    for (const doc of documents.all()) {
+      const a = analyses.get(doc);
+      if (isKernelLog(a)) logs.push([doc.uri, a]);
+    }
+    return workspaceSymbols(params.query, await symbols.sources(), logs, (file, name) => sources.tableLine(file, name));
+  });
+
+  connection.onRequest(StatusRequest, (params) => status(params.uri));
+  connection.onRequest(LoadSymbolsRequest, async (params) => {
+    const loaded = await symbols.pick(params.path);
+    for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+    return loaded;
+  });
+
+  connection.onShutdown(() => sources.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
+
+if (require.main === module) startServer(createConnection(ProposedFeatures.all));

@@ -1,0 +1,65 @@
+// Parses each open document once per version and keeps the result until the next edit: every
+// feature (hover, symbols, diagnostics, …) reads the same analysis.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseLog, stackGroups, type ParsedLog, type StackGroup } from './core/oops';
+
+export interface KernelLogAnalysis {
+  languageId: 'kernel-log';
+  version: number;
+  log: ParsedLog;
+  /** Reports of each stack group, by group index. */
+  groups: StackGroup[];
+  parseMs: number;
+}
+
+export interface OtherAnalysis {
+  languageId: string;
+  version: number;
+}
+
+export type Analysis = KernelLogAnalysis | OtherAnalysis;
+
+export function isKernelLog(a: Analysis): a is KernelLogAnalysis {
+  return a.languageId === 'kernel-log';
+}
+
+export class DocumentAnalyses {
+  private readonly cache = new Map<string, Analysis>();
+
+  get(document: TextDocument): Analysis {
+    const cached = this.cache.get(document.uri);
+    if (cached && cached.version === document.version && cached.languageId === document.languageId) return cached;
+    const analysis = analyse(document);
+    this.cache.set(document.uri, analysis);
+    return analysis;
+  }
+
+  /** The analysis if it is already computed for this version (never parses). */
+  peek(document: TextDocument): Analysis | undefined {
+    const cached = this.cache.get(document.uri);
+    return cached && cached.version === document.version ? cached : undefined;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  *all(): Iterable<[string, Analysis]> {
+    yield* this.cache;
+  }
+}
+
+function analyse(document: TextDocument): Analysis {
+  if (document.languageId === 'kernel-log') {
+    const started = performance.now();
+    const log = parseLog(document.getText());
+    return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
+  }
+  return { languageId: document.languageId, version: document.version };
+}
+
+/** The text of one line without its end-of-line characters. */
+export function lineText(document: TextDocument, line: number): string {
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  return text.replace(/\r?\n$/, '');
+}

@@ -1,0 +1,80 @@
+// XenScope's own LSP messages and settings, declared once and imported by client and server
+// (like rust-analyzer's lsp_ext.ts). Standard LSP features need nothing here.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+/** Effective `xenscope.*` settings as the client resolved them (restricted ones honour trust). */
+export interface XenScopeSettings {
+  symbols: {
+    /** System.map, kallsyms, nm output or Xen .map files. */
+    maps: string[];
+    vmlinux: string[];
+    modulesDir: string[];
+    xenSyms: string[];
+  };
+  sourceRoots: string[];
+  /** Build-path prefix → local path, e.g. `debian/build/build_amd64_none_amd64/` → `~/src/linux/`. */
+  pathMap: Record<string, string>;
+  symbolizer: { path: string };
+  inlayHints: { enabled: boolean };
+  /** Search the workspace for System.map*, kallsyms*, *.map, vmlinux*, xen-syms*. */
+  discoverSymbols: boolean;
+}
+
+export const DEFAULT_SETTINGS: XenScopeSettings = {
+  symbols: { maps: [], vmlinux: [], modulesDir: [], xenSyms: [] },
+  sourceRoots: [],
+  pathMap: {},
+  symbolizer: { path: '' },
+  inlayHints: { enabled: true },
+  discoverSymbols: true,
+};
+
+/**
+ * Sent as `initializationOptions` and again on every change. When `trusted` is false the server
+ * starts no symbolizer process, and the client has already dropped workspace-level values of
+ * the restricted settings (package.json `capabilities.untrustedWorkspaces`).
+ */
+export interface ServerConfiguration {
+  trusted: boolean;
+  settings: XenScopeSettings;
+  /** Workspace folders as file-system paths, for symbol table discovery. */
+  workspaceFolders: string[];
+}
+
+export const ConfigurationNotification = new NotificationType<ServerConfiguration>('xenscope/configuration');
+
+/** One symbol source in use, for the status bar. */
+export interface SymbolSourceStatus {
+  path: string;
+  kind: 'map' | 'kallsyms' | 'nm' | 'xen-map' | 'vmlinux' | 'xen-syms' | 'module';
+  symbols: number;
+  /** Why it was chosen: `setting`, `workspace`, `picked`, or the version it matched. */
+  origin: string;
+  /** Set when it could not be loaded. */
+  error?: string;
+}
+
+export interface StatusParams {
+  /** The document the status is about (the active editor's). */
+  uri: string;
+  sources: SymbolSourceStatus[];
+  /** e.g. `Linux 6.1.0-56-amd64` or `Xen 4.17.7`, when the log says. */
+  version?: string;
+  /** Frames checked against the table, and how many disagreed. */
+  checked: number;
+  mismatched: number;
+}
+
+export const StatusNotification = new NotificationType<StatusParams>('xenscope/status');
+export const StatusRequest = new RequestType<{ uri: string }, StatusParams, void>('xenscope/status');
+
+/** Loads a symbol table or binary picked by the user; it is used for every open log. */
+export const LoadSymbolsRequest = new RequestType<{ path: string }, SymbolSourceStatus, void>('xenscope/loadSymbols');
+
+/** Arguments of the client command that shows the reports sharing a stack (from a code lens). */
+export interface ShowReportsArgs {
+  uri: string;
+  line: number;
+  lines: number[];
+}
+export const SHOW_REPORTS_COMMAND = 'xenscope.showReportsWithSameStack';
