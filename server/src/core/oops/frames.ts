@@ -398,8 +398,8 @@ function parseAddressFrame(line: string, pos: number, end: number, lineNo: numbe
   }
   const ref = parseSymbolRef(line, p, end);
   if (!ref) return f;
-  // Xen ARM prints an unresolved frame as its bare hex value: `[<00000000>] 00000000 (LR)`.
-  if (ref.offset === undefined && /^[0-9a-f]{8,16}$/.test(ref.symbol)) {
+  // Xen ARM prints an unresolved frame as its bare hex value: `[<00000000>] 00000000 (LR)`; Linux as `0x27f8000`.
+  if (ref.offset === undefined && /^(?:[0-9a-f]{8,16}|0x[0-9a-f]{1,16})$/.test(ref.symbol)) {
     f.end = ref.end;
     f.end = parseTail(line, ref.end, end, f);
     return f;

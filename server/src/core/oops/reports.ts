@@ -93,7 +93,7 @@ const HEADLINE = new RegExp(
       /* 11 bug */ '(kernel BUG at|BUG: |UBSAN: |Bad mode in |Kernel BUG )',
       /* 12 oops (secondary) */ '(Oops\\b|Internal error: |illegal operation: |invalid opcode: |invalid operand: )',
       /* 13 panic (secondary) */ '(Kernel panic - not syncing)',
-      /* 14 xen-crash */ '(----\\[ Xen-)',
+      /* 14 xen-crash */ "(----\\[ Xen-|Xen BUG at |Xen WARN at |Assertion '|FATAL TRAP: )",
       /* 15 xen panic box (secondary) */ '(Panic on CPU \\d{1,4}:)',
       /* 16 xen-debugkey */ "('.' pressed -> |\\*\\*\\* Dumping (?:CPU\\d{1,4}|Dom\\d{1,5} vcpu#\\d{1,4}) )",
       /* 17 backtrace */ '(NMI backtrace for cpu \\d|task:\\S{1,64} {1,20}state:)',
@@ -110,7 +110,7 @@ const KIND_BY_GROUP: (ReportKind | 'secondary-oops' | 'secondary-panic' | 'xen-p
 ];
 // First characters a headline (or its pr_fmt prefix) can start with: a cheap filter before the regex.
 const HEADLINE_FIRST = new Uint8Array(128);
-for (const ch of "BNwErkWIUPgOiKT-*'tC8[") HEADLINE_FIRST[ch.charCodeAt(0)] = 1;
+for (const ch of "BNwErkWIUPgOiKT-*'tC8[XAF") HEADLINE_FIRST[ch.charCodeAt(0)] = 1;
 
 const TRACE_HEADER =
   / {0,16}(Call Trace:|Call trace:|Backtrace:|stack backtrace:|Xen call trace:|Exception stack\(|Guest stack trace from|Xen stack trace from|Stack:)/y;
@@ -324,14 +324,22 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
             continue;
           }
         }
-        if (kind === 'xen-crash' && open && open.report.kind === 'xen-debugkey' && i - open.lastLine <= 2) {
-          // debug keys print the same banner as a crash before each register dump
+        if (kind === 'xen-crash' && open && open.report.xen === xen && i - open.lastLine <= 6 &&
+          (open.report.kind === 'xen-debugkey' || open.report.kind === 'xen-crash' || open.report.kind === 'bug' || open.report.kind === 'warning')) {
+          // one Xen crash prints its reason (UBSAN, BUG, Assertion) and the banner close together;
+          // debug keys print the banner before each register dump
           open.lastLine = i;
+          if (open.report.kind !== 'xen-debugkey') open.report.kind = 'xen-crash';
           const b = XEN_BANNER.exec(title);
           if (b) {
             open.report.version = b[1];
             open.report.taint = b[2];
           }
+          continue;
+        }
+        if (kind === 'page-fault' && open && open.report.kind === 'oops' && i - open.report.line <= 3) {
+          // concurrent CPUs: the `Unable to handle` line printed just after another CPU's `Oops:`
+          open.lastLine = i;
           continue;
         }
         if (kind !== undefined) {
@@ -370,7 +378,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
       }
       // Identity, registers, Code:
       if (!h) {
-        if (identifyLine(report, line, pos, end, xen)) {
+        if (identifyLine(report, line, pos, end)) {
           open.lastLine = i;
           continue;
         }
@@ -451,6 +459,8 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
             const last = open.report.frames[open.report.frames.length - 1];
             if (last && last.address === f.address && last.line === i - 1 && !prev) {
               prev = f;
+              f.context = open.context;
+              frames.push(f);
               continue;
             }
           }
@@ -608,33 +618,36 @@ function identify(report: Report, title: string): void {
   }
 }
 
-function identifyLine(report: Report, line: string, pos: number, end: number, xen: boolean): boolean {
+function identifyLine(report: Report, line: string, pos: number, end: number): boolean {
   const c = line.charCodeAt(pos);
   if (c === 67 /* C */ || c === 80 /* P */) {
     const payload = line.slice(pos, end);
     const m = IDENTITY_CPU.exec(payload);
+    // the first identity line of a report wins (a panic later in the report prints its own)
     if (m) {
-      if (report.cpu === undefined || report.kind !== 'soft-lockup') report.cpu = +m[1];
-      report.pid = +m[2];
-      report.comm = m[3];
-      report.taint = m[4] === 'Not tainted' ? m[4] : m[4].slice(9).trim();
-      report.version = m[5];
+      if (report.version === undefined) {
+        report.cpu ??= +m[1];
+        report.pid ??= +m[2];
+        report.comm ??= m[3];
+        report.taint = m[4] === 'Not tainted' ? m[4] : m[4].slice(9).trim();
+        report.version = m[5];
+      }
       return true;
     }
     const o = IDENTITY_OLD.exec(payload);
     if (o) {
-      report.pid = +o[1];
-      report.comm = o[2];
-      report.taint = o[3] === 'Not tainted' ? o[3] : o[3].slice(9).trim();
-      report.version = o[4];
+      if (report.version === undefined) {
+        report.pid = +o[1];
+        report.comm = o[2];
+        report.taint = o[3] === 'Not tainted' ? o[3] : o[3].slice(9).trim();
+        report.version = o[4];
+      }
       return true;
     }
-    if (xen) {
-      const x = XEN_CPU.exec(payload);
-      if (x) {
-        if (report.cpu === undefined) report.cpu = +x[1];
-        return true;
-      }
+    const x = XEN_CPU.exec(payload);
+    if (x) {
+      report.cpu ??= +x[1];
+      return true;
     }
     if (payload.startsWith('CPU ') && /^CPU \d{1,5} ?$/.test(payload)) {
       report.cpu = +payload.slice(4);

@@ -62,11 +62,31 @@ export function reportSignature(report: Report): string {
   return names.join(' < ');
 }
 
-/** Group index per report: same kind and same first GROUP_DEPTH frames. */
+/** Interrupt-like contexts: the timer tick that reports a lockup is the same in every report. */
+const INTERRUPT_CONTEXTS = new Set(['IRQ', 'NMI', 'SOFTIRQ', '#DF', '#MC', '#DB']);
+
+/**
+ * What decides a report's group: its kind and the first GROUP_DEPTH reliable frames of the
+ * interrupted task when the trace has one (the IRQ part of a lockup trace is the watchdog itself).
+ */
+export function groupKey(report: Report): string {
+  const frames = signatureFrames(report);
+  const task = frames.filter((f) => !INTERRUPT_CONTEXTS.has(f.context));
+  const use = task.length > 0 && task.length < frames.length ? task : frames;
+  const names: string[] = [];
+  for (const f of use) {
+    const n = normalizeSymbol(f.symbol!);
+    if (names[names.length - 1] !== n && !(names.length === 0 && REPORTING_FRAMES.has(n))) names.push(n);
+    if (names.length >= GROUP_DEPTH) break;
+  }
+  return report.kind + '|' + (names.length > 0 ? names.join(' < ') : report.signature);
+}
+
+/** Group index per report: same kind and same first GROUP_DEPTH frames (see groupKey). */
 export function groupReports(reports: readonly Report[]): number[] {
   const keys = new Map<string, number>();
   return reports.map((r) => {
-    const key = r.kind + '|' + r.signature.split(' < ').slice(0, GROUP_DEPTH).join(' < ');
+    const key = groupKey(r);
     let g = keys.get(key);
     if (g === undefined) {
       g = keys.size;
