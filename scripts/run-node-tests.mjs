@@ -1,4 +1,4 @@
-// Runs every *.test.ts under the given folders with Node's test runner (TypeScript through tsx).
+// Runs every *.test.ts under the given folders (or the given files) with Node's test runner (TypeScript through tsx).
 // Node 20's runner does not expand globs or find .ts files itself, so we list them here.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const files = dirs.flatMap((dir) =>
-  fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  fs.statSync(dir).isFile() ? [dir] : fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => path.join(dir, f))
     .sort(),

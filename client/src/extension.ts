@@ -6,6 +6,11 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { ConfigurationNotification } from '../../server/src/protocol/lsp';
+import { registerCommands } from './commands';
+import { serverConfiguration } from './configuration';
+import { registerLanguageDetection } from './languageDetection';
+import { registerStatusBar } from './statusBar';
 
 export const LANGUAGES = ['kernel-log', 'xentrace'] as const;
 
@@ -30,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
       { scheme: 'untitled', language },
     ]),
     outputChannel,
+    initializationOptions: serverConfiguration(),
     // The default error handler restarts a crashed server up to 4 times in 3 minutes.
   };
   // The id 'xenscope' makes the client read the `xenscope.trace.server` setting.
@@ -42,6 +48,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
     }),
     vscode.commands.registerCommand('xenscope.showOutput', () => outputChannel.show(true)),
   );
+
+  const languageClient = client;
+  const pushConfiguration = () => void languageClient.sendNotification(ConfigurationNotification, serverConfiguration());
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('xenscope')) pushConfiguration();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(pushConfiguration),
+    vscode.workspace.onDidChangeWorkspaceFolders(pushConfiguration),
+  );
+  registerCommands(context, languageClient);
+  registerStatusBar(context, languageClient);
+  registerLanguageDetection(context);
 
   const started = client.start();
   return { ready: () => started };

@@ -39,14 +39,14 @@ function frameText(f: Frame): string {
   return s;
 }
 
-function tableFor(f: Frame, choice: TableChoice, xen: boolean): { table: SymbolTable; path: string } | undefined {
+function tableFor(choice: TableChoice, xen: boolean): { table: SymbolTable; path: string } | undefined {
   const source = xen ? choice.xen : choice.kernel;
   return source?.table ? { table: source.table, path: source.status.path } : undefined;
 }
 
 /** What the table says about a frame: resolution of its address and agreement of its size. */
 function tableLines(f: Frame, choice: TableChoice, xen: boolean): string[] {
-  const t = tableFor(f, choice, xen);
+  const t = tableFor(choice, xen);
   if (!t) return [];
   const name = t.path.split('/').pop();
   const out: string[] = [];
@@ -87,7 +87,7 @@ async function frameHover(ctx: HoverContext, f: Frame): Promise<string> {
   const table = tableLines(f, choice, xen);
   if (table.length) lines.push('', ...table);
   if (f.role === 'register' && f.address !== undefined) {
-    const t = tableFor(f, choice, xen);
+    const t = tableFor(choice, xen);
     const hit = f.symbol === undefined ? t?.table.lookup(f.address) : undefined;
     if (hit) lines.push('', `→ ${md(`${hit.name}+0x${hit.offset.toString(16)}/0x${(hit.size ?? 0).toString(16)}`)}`);
   }
