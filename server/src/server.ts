@@ -9,7 +9,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentAnalyses, isKernelLog, lineText, type KernelLogAnalysis } from './documents';
+import { DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
 import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
 import { kernelLogSymbols } from './features/documentSymbols';
@@ -31,6 +32,7 @@ import {
 } from './protocol/lsp';
 import { SymbolSources, type TableChoice } from './workspace/symbolSources';
 import { pathToFileURL } from 'node:url';
+import { registerTraceViewer } from './traceViewer/register';
 
 const DIAGNOSTICS_DELAY_MS = 200;
 
@@ -49,6 +51,13 @@ export function startServer(connection: Connection): void {
     if (!doc) return undefined;
     const analysis = analyses.get(doc);
     return isKernelLog(analysis) ? { doc, analysis } : undefined;
+  }
+
+  function traceText(uri: string): { doc: TextDocument; analysis: TraceTextAnalysis } | undefined {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const analysis = analyses.get(doc);
+    return isTraceText(analysis) ? { doc, analysis } : undefined;
   }
 
   function tablesFor(analysis: KernelLogAnalysis): Promise<TableChoice> {
@@ -74,6 +83,11 @@ export function startServer(connection: Connection): void {
   }
 
   async function publishDiagnostics(uri: string): Promise<void> {
+    const trace = traceText(uri);
+    if (trace) {
+      await connection.sendDiagnostics({ uri, version: trace.doc.version, diagnostics: traceTextDiagnostics(trace.analysis, lineLength(trace.doc)) });
+      return;
+    }
     const entry = kernelLog(uri);
     if (!entry) {
       await connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -142,6 +156,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onHover(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (doc?.languageId === 'xentrace') return traceTextHover(lineText(doc, params.position.line), params.position.line);
     const entry = kernelLog(params.textDocument.uri);
     if (!entry) return null;
     return kernelLogHover({
@@ -170,6 +186,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDocumentSymbol((params) => {
+    const trace = traceText(params.textDocument.uri);
+    if (trace) return traceTextSymbols(trace.analysis, lineLength(trace.doc));
     const entry = kernelLog(params.textDocument.uri);
     return entry ? kernelLogSymbols(entry.analysis, lineLength(entry.doc)) : [];
   });
@@ -186,6 +204,10 @@ export function startServer(connection: Connection): void {
 
   connection.languages.inlayHint.on((params) => {
     if (!config.settings.inlayHints.enabled) return [];
+    const doc = documents.get(params.textDocument.uri);
+    if (doc?.languageId === 'xentrace') {
+      return traceTextInlayHints((line) => lineText(doc, line), params.range.start.line, Math.min(params.range.end.line, doc.lineCount - 1));
+    }
     const entry = kernelLog(params.textDocument.uri);
     return entry ? kernelLogInlayHints(entry.analysis, params.range) : [];
   });
@@ -207,6 +229,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onShutdown(() => sources.dispose());
+  registerTraceViewer(connection);
   documents.listen(connection);
   connection.listen();
 }
