@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { serverConfiguration } from './configuration';
 import { registerLanguageDetection } from './languageDetection';
 import { registerStatusBar } from './statusBar';
+import { registerTraceEditor } from './traceEditor/register';
 
 export const LANGUAGES = ['kernel-log', 'xentrace'] as const;
 
@@ -63,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
   registerLanguageDetection(context);
 
   const started = client.start();
+  registerTraceEditor(context, languageClient, () => started);
   return { ready: () => started };
 }
 
