@@ -42,6 +42,18 @@ const builds = [
     entryPoints: ['server/src/cli.ts'],
     outfile: 'dist/cli.js',
   },
+  // The trace viewer's webview runs in the browser: one script and its stylesheet.
+  {
+    ...common,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    entryPoints: [
+      { in: 'webview/main.ts', out: 'traceViewer' },
+      { in: 'webview/traceViewer.css', out: 'traceViewer' },
+    ],
+    outdir: 'dist/webview',
+  },
   // The integration suite runs inside VS Code's extension host, so it is bundled like the client.
   {
     ...common,
