@@ -2,6 +2,7 @@
 // feature (hover, symbols, diagnostics, …) reads the same analysis.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseLog, stackGroups, type ParsedLog, type StackGroup } from './core/oops';
+import { analyseTraceText, type TraceTextAnalysis } from './features/traceText';
 
 export interface KernelLogAnalysis {
   languageId: 'kernel-log';
@@ -17,10 +18,14 @@ export interface OtherAnalysis {
   version: number;
 }
 
-export type Analysis = KernelLogAnalysis | OtherAnalysis;
+export type Analysis = KernelLogAnalysis | TraceTextAnalysis | OtherAnalysis;
 
 export function isKernelLog(a: Analysis): a is KernelLogAnalysis {
   return a.languageId === 'kernel-log';
+}
+
+export function isTraceText(a: Analysis): a is TraceTextAnalysis {
+  return a.languageId === 'xentrace';
 }
 
 export class DocumentAnalyses {
@@ -55,6 +60,7 @@ function analyse(document: TextDocument): Analysis {
     const log = parseLog(document.getText());
     return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
   }
+  if (document.languageId === 'xentrace') return analyseTraceText(document.getText(), document.version);
   return { languageId: document.languageId, version: document.version };
 }
 
