@@ -208,13 +208,13 @@ export class TraceFramer {
       }
       if (!this.inWindow) {
         if (avail <= 0) return eof ? FeedStatus.Done : FeedStatus.NeedMore;
-        if (avail < 12) {
-          if (!eof) return FeedStatus.NeedMore;
+        if (avail < 12 && !eof) return FeedStatus.NeedMore;
+        const h = avail >= 4 ? buf.readUInt32LE(rel) : -1;
+        if (avail < 12 && (h === CPU_CHANGE_HEADER || avail < 4)) {
           this.problem(this.pos, 'truncated', `file ends ${avail} bytes into a 12-byte CPU_CHANGE record at offset ${this.pos}`);
           this.pos = base + len;
           return FeedStatus.Done;
         }
-        const h = buf.readUInt32LE(rel);
         if (h !== CPU_CHANGE_HEADER) {
           const found = Array.from(buf.subarray(rel, rel + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
           if (!this.sawWindow && this.pos === 0) {
