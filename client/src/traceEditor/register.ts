@@ -8,7 +8,7 @@ import {
   TraceIndexProgressNotification,
 } from '../../../server/src/protocol/traceViewer';
 import type { ViewerMethod } from '../../../webview/protocol';
-import { TRACE_VIEW_TYPE, TraceEditorProvider, TracePanel } from './traceEditorProvider';
+import { ANY_FILE_VIEW_TYPE, TRACE_VIEW_TYPE, TraceEditorProvider, TracePanel } from './traceEditorProvider';
 
 /** The first bytes of every xentrace file: a CPU_CHANGE record header. */
 const SIGNATURE = Buffer.from([0x03, 0xf0, 0x01, 0x20]);
@@ -25,6 +25,8 @@ export function registerTraceEditor(context: vscode.ExtensionContext, client: La
   };
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(TRACE_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
+    // VS Code keeps one contribution per view type, so "Open With…" on any file needs a second one.
+    vscode.window.registerCustomEditorProvider(ANY_FILE_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
     client.onNotification(TraceIndexProgressNotification, (p) => {
       const panel = TracePanel.bySession.get(p.session);
       if (panel) panel.onIndexProgress(p);

@@ -24,6 +24,8 @@ import { isFromWebview, type FromWebview, type ToWebview, type ViewerMethod } fr
 import { viewerHtml } from './html';
 
 export const TRACE_VIEW_TYPE = 'xenscope.traceViewer';
+/** The same editor offered (priority "option") for files of any name. */
+export const ANY_FILE_VIEW_TYPE = 'xenscope.traceViewer.anyFile';
 
 /** LSP request per webview method: the one place the two protocols meet. */
 const RELAY = {
