@@ -155,6 +155,27 @@ const MARKER_CONTEXT: Record<string, string> = {
   '#DB': '#DB', DB: '#DB', '#MC': '#MC', MCE: '#MC', '#SS': '#SS', STACKFAULT: '#SS', '#VC': '#VC',
 };
 
+/** NUL and other C0 control characters (not TAB, LF, CR, ESC) in the first 64 KiB, when there are many. */
+function binaryEvidence(text: string): { count: number; offset: number; line: number } | undefined {
+  const n = Math.min(text.length, 65536);
+  let count = 0;
+  let first = -1;
+  let line = 0;
+  let firstLine = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    else if ((c < 9 || (c > 13 && c < 32 && c !== 27) || c === 127)) {
+      if (first < 0) {
+        first = i;
+        firstLine = line;
+      }
+      count++;
+    }
+  }
+  return count > 0 && (count * 100 > n || text.charCodeAt(first) === 0) ? { count, offset: first, line: firstLine } : undefined;
+}
+
 /** Finds the line boundaries once; lines are addressed by index afterwards. */
 function splitLines(text: string): Int32Array {
   let starts = new Int32Array(1024);
@@ -171,9 +192,13 @@ function splitLines(text: string): Int32Array {
     if (nl < 0) break;
     pos = nl + 1;
   }
-  // A final newline does not start a line of its own.
-  if (n > 1 && starts[n - 1] === text.length) n--;
-  starts[n] = text.length + 1;
+  // A final newline does not start a line of its own; starts[n] - 1 is where the last line ends.
+  if (n > 1 && starts[n - 1] === text.length) {
+    n--;
+    starts[n] = text.length;
+  } else {
+    starts[n] = text.length + 1;
+  }
   return starts.subarray(0, n + 1);
 }
 
@@ -214,12 +239,11 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
   let open: OpenReport | undefined;
   let cutHereLine = -1;
   let logKernelOffset: bigint | undefined;
-  let controlChars = 0;
 
   const close = (): void => {
     if (!open) return;
     if (open.openBlock) open.openBlock.endLine = open.lastLine;
-    open.report.endLine = Math.max(open.report.endLine, open.lastLine);
+    open.report.endLine = reversed ? Math.min(open.report.line, open.lastLine) : Math.max(open.report.endLine, open.lastLine);
     open = undefined;
   };
   const start = (kind: ReportKind, title: string, i: number, xen: boolean): void => {
@@ -247,7 +271,6 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
     while (pos < end && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9)) pos++;
     if (pos >= end) continue;
     const c = line.charCodeAt(pos);
-    if (c < 9 || (c > 13 && c < 32)) controlChars++;
     const xen = peeled.xen;
     if (open && i - open.lastLine > 80 && !reversed) close();
 
@@ -484,10 +507,11 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
   }
   close();
 
-  if (controlChars > 0 && controlChars * 4 > lineCount && lineCount > 0) {
+  const binary = binaryEvidence(text);
+  if (binary) {
     diagnostics.push({
-      line: 0, severity: 'warning',
-      message: `${controlChars} of ${lineCount} lines start with control characters: this does not look like a text log`,
+      line: binary.line, severity: 'warning',
+      message: `${binary.count} control characters in the first 64 KiB (the first at byte offset ${binary.offset}, line ${binary.line + 1}): this does not look like a text log`,
     });
   }
   if (reversed) {
