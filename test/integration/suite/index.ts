@@ -10,6 +10,8 @@ export async function run(): Promise<void> {
   // The tests are bundled into this file, so mocha's globals are set up before loading them.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   await import('./hover.test');
+  await import('./features.test');
+  await import('./traceViewer.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   console.log(`[xenscope-integration] ${mocha.suite.total()} tests, ${failures} failed`);
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);

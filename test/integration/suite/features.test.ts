@@ -1,0 +1,89 @@
+// Language features through VS Code's own command API, in the real editor: go to definition
+// through DWARF (a gcc-built ELF), the outline, the Problems list, trace-text hover, and
+// kernel-log detection for a plain .log file.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { buildDwarfFixture, missingTools } from '../../support/dwarfFixture';
+import { activateXenScope, hoverText, openSample, REPO_ROOT } from './helpers';
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+suite('language features in a real VS Code', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-it-'));
+  const config = () => vscode.workspace.getConfiguration('xenscope');
+
+  suiteSetup(activateXenScope);
+  suiteTeardown(async () => {
+    await config().update('symbols.vmlinux', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('detectKernelLogs', undefined, vscode.ConfigurationTarget.Global);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('go to definition lands on the source line through DWARF', async function () {
+    const missing = missingTools();
+    if (missing.length > 0) throw new Error(`gcc and binutils are needed for this test: missing ${missing.join(', ')}`);
+    const fx = buildDwarfFixture(REPO_ROOT, work);
+    await config().update('symbols.vmlinux', [fx.vmlinux], vscode.ConfigurationTarget.Global);
+    const document = await vscode.workspace.openTextDocument(fx.logFile);
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'kernel-log'); // *.oops
+    const position = new vscode.Position(fx.frameLine, fx.frameColumn);
+    const target = await until('a definition in kernel.c', async () => {
+      const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', document.uri, position);
+      const first = defs?.[0];
+      if (!first) return undefined;
+      const loc = 'targetUri' in first ? { uri: first.targetUri, range: first.targetRange } : first;
+      return loc.uri.fsPath === fx.kernelC ? loc : undefined;
+    });
+    assert.equal(target.range.start.line, fx.expectedLine);
+  });
+
+  test('the outline lists every report of the sample lockup log', async () => {
+    const editor = await openSample('xen-domU-softlockup.console');
+    const expected = editor.document.getText().split('\n').filter((l) => l.startsWith('BUG: soft lockup')).length;
+    const symbols = await until('document symbols', async () => {
+      const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+      return s && s.length > 0 ? s : undefined;
+    });
+    assert.equal(symbols.filter((s) => s.name.startsWith('BUG: soft lockup')).length, expected);
+    assert.ok(symbols[0].children.some((c) => c.name === '<IRQ>'));
+  });
+
+  test('the Problems list has one warning per lockup', async () => {
+    const editor = await openSample('xen-domU-softlockup.console');
+    const expected = editor.document.getText().split('\n').filter((l) => l.startsWith('BUG: soft lockup')).length;
+    const diags = await until('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'xenscope' && x.code === 'soft-lockup');
+      return d.length === expected ? d : undefined;
+    });
+    assert.ok(diags.every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+  });
+
+  test('hover decodes a xentrace_format record', async () => {
+    const editor = await openSample('records.xentrace.txt');
+    assert.equal(editor.document.languageId, 'xentrace');
+    const text = await hoverText(editor.document, 'running_to_blocked');
+    assert.match(text, /dom:vcpu/);
+    assert.match(text, /CPU 0/);
+  });
+
+  test('a plain .log that is a kernel log switches to Kernel Log', async () => {
+    await config().update('detectKernelLogs', 'switch', vscode.ConfigurationTarget.Global);
+    const file = path.join(work, 'console.log');
+    fs.copyFileSync(path.join(REPO_ROOT, 'samples', 'xen-domU-softlockup.console'), file);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    await until('kernel-log language', () => (vscode.window.activeTextEditor?.document.languageId === 'kernel-log' ? true : undefined));
+  });
+});
