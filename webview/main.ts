@@ -128,6 +128,7 @@ function timeText(tsc: string | null): string {
 
 function render(): void {
   ensureRowElements();
+  if (!document.body.dataset.firstRowsMs && rowAt(top) !== undefined) document.body.dataset.firstRowsMs = String(Math.round(performance.now()));
   const n = visibleRows();
   for (let k = 0; k < n; k++) {
     const pos = top + k;
@@ -148,7 +149,7 @@ function render(): void {
     cells[2]!.textContent = r.tsc === null ? '—' : r.tscInherited ? `${r.tsc}*` : r.tsc;
     cells[3]!.textContent = timeText(r.tsc);
     cells[4]!.textContent = delta;
-    cells[5]!.textContent = r.dom < 0 ? '' : `d${r.dom === 0x7fff ? 'idle' : r.dom}v${r.vcpu}`;
+    cells[5]!.textContent = r.dom < 0 ? '' : r.dom === 0x7fff ? `idle v${r.vcpu}` : `d${r.dom}v${r.vcpu}`;
     cells[6]!.textContent = r.name;
     cells[7]!.textContent = r.summary;
     (cells[2] as HTMLElement).title = r.tscInherited ? 'inherited from the previous record on this CPU (no TSC of its own)' : '';
@@ -615,15 +616,15 @@ async function showStats(): Promise<void> {
     ['problems', String(s.problemCount)],
   ];
   statsPanel.appendChild(keyValueTable(facts, 'stats-summary'));
-  const sections: [string, Record<string, number>][] = [
-    ['per event', s.perEvent],
-    ['per CPU', s.perCpu],
-    ['per domain', s.perDomain],
-    ['per class', s.perClass],
+  const sections: [string, string, Record<string, number>][] = [
+    ['per event', 'event', s.perEvent],
+    ['per CPU', 'cpu', s.perCpu],
+    ['per domain', 'domain', s.perDomain],
+    ['per class', 'class', s.perClass],
   ];
   const grid = el('div', 'stats-grid');
-  for (const [title, counts] of sections) {
-    const box = el('section', `stats-${cssName(title.replace('per ', ''))}`);
+  for (const [title, key, counts] of sections) {
+    const box = el('section', `stats-${key}`);
     box.appendChild(el('h3', '', title));
     box.appendChild(keyValueTable(Object.entries(counts).map(([k, v]) => [k, String(v)]), 'counts'));
     grid.appendChild(box);

@@ -43,7 +43,7 @@ export function registerTraceEditor(context: vscode.ExtensionContext, client: La
     }),
     // For the integration suite: what the open panels show, and a request through a panel's relay.
     vscode.commands.registerCommand('xenscope.traceViewer.inspect', () =>
-      [...provider.panels].map((p) => ({ uri: p.uri.toString(), session: p.session, progress: p.lastProgress, openFailed: p.openFailed })),
+      [...provider.panels].map((p) => ({ uri: p.uri.toString(), session: p.session, progress: p.lastProgress, filter: p.lastFilterProgress, openFailed: p.openFailed })),
     ),
     vscode.commands.registerCommand('xenscope.traceViewer.request', (uri: string, method: ViewerMethod, params: object) => {
       const panel = [...provider.panels].find((p) => p.uri.toString() === uri && p.session);

@@ -49,6 +49,7 @@ class TraceDocument implements vscode.CustomDocument {
 export class TracePanel {
   session: string | undefined;
   lastProgress: TraceIndexProgress | undefined;
+  lastFilterProgress: TraceFilterProgress | undefined;
   openFailed: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -144,6 +145,7 @@ export class TracePanel {
   }
 
   onFilterProgress(p: TraceFilterProgress): void {
+    this.lastFilterProgress = p;
     this.post({ type: 'filterProgress', progress: p });
   }
 
