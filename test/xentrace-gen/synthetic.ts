@@ -66,35 +66,52 @@ export function syntheticTrace(options: SyntheticOptions = {}): { buf: Buffer; w
 
 /**
  * Streams a large synthetic trace to `path` (at least `bytes` long) without holding it in memory.
- * Returns the number of records written.
+ * A set of 128 KiB windows is generated once and written over and over, each pass moving every
+ * TSC forward so time still advances per CPU. Returns the number of records written.
  */
 export async function writeLargeTrace(path: string, bytes: number, seed = 7, cpus = 8): Promise<{ records: number; bytes: number }> {
   const rand = prng(seed);
+  const tscs = Array.from({ length: cpus }, () => 5_000_000_000n);
+  const templates: { buf: Buffer; tscAt: number[]; records: number }[] = [];
+  for (let k = 0; k < cpus * 4; k++) {
+    const cpu = k % cpus;
+    const parts: Buffer[] = [];
+    const tscAt: number[] = [];
+    let body = 12;
+    let records = 0;
+    // Windows of ~128 KiB, the default per-CPU buffer.
+    while (body < 128 * 1024 - 64) {
+      tscs[cpu]! += BigInt(1 + Math.floor(rand() * 3000));
+      const m = mix(rand, tscs[cpu]!);
+      const rb = recordBytes(m.event, m.words, m.tsc);
+      if (m.tsc !== undefined) tscAt.push(body + 4);
+      parts.push(rb);
+      body += rb.length;
+      records++;
+    }
+    parts.push(wrapPad(8));
+    const payload = Buffer.concat(parts);
+    templates.push({ buf: Buffer.concat([cpuChange(cpu, payload.length), payload]), tscAt, records });
+  }
+  // Each pass adds the TSC span of one pass (rounded up) to every TSC.
+  const span = tscs.reduce((a, b) => (a > b ? a : b)) - 5_000_000_000n + 1n;
   const fh = await open(path, 'w');
   let written = 0;
   let records = 0;
-  const tscs = Array.from({ length: cpus }, () => 5_000_000_000n);
   try {
-    let k = 0;
-    while (written < bytes) {
-      const cpu = k++ % cpus;
-      const parts: Buffer[] = [];
-      let body = 0;
-      // Windows of ~128 KiB, the default per-CPU buffer.
-      while (body < 128 * 1024 - 64) {
-        tscs[cpu]! += BigInt(1 + Math.floor(rand() * 3000));
-        const m = mix(rand, tscs[cpu]!);
-        const rb = recordBytes(m.event, m.words, m.tsc);
-        parts.push(rb);
-        body += rb.length;
-        records++;
+    for (let pass = 0n; written < bytes; pass++) {
+      const shift = pass * span;
+      for (const t of templates) {
+        const out = Buffer.from(t.buf);
+        for (const at of t.tscAt) {
+          const v = out.readBigUInt64LE(at) + shift;
+          out.writeBigUInt64LE(v, at);
+        }
+        await fh.write(out, 0, out.length, written);
+        written += out.length;
+        records += t.records;
+        if (written >= bytes) break;
       }
-      const pad = wrapPad(8);
-      parts.push(pad);
-      body += pad.length;
-      const win = Buffer.concat([cpuChange(cpu, body), ...parts]);
-      await fh.write(win, 0, win.length, written);
-      written += win.length;
     }
   } finally {
     await fh.close();

@@ -9,7 +9,7 @@ import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
 import { recordFromView } from '../core/xentrace/traceReader';
 import { fieldsText, type TraceRecord } from '../core/xentrace/record';
-import { recordJsonLine } from '../core/xentrace/recordJson';
+import { jsonScratch, recordJsonLine, viewJsonLine } from '../core/xentrace/recordJson';
 import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 
 const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--progress]
@@ -147,14 +147,24 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
   let records = 0;
   if (o.order === 'file') {
-    // Records are materialised in small batches between awaits, so backpressure can act.
+    // JSON is written straight from the framer's view; text goes through TraceRecord for the
+    // meanings. Output is gathered between awaits and flushed when 1 MiB is pending.
     const pending: TraceRecord[] = [];
+    const words = jsonScratch();
+    let text: string[] = [];
+    let textSize = 0;
     const framerSink: FramerSink = {
       onProblem,
       onRecord: (v) => {
         records++;
         if (o.cpu !== undefined && v.cpu !== o.cpu) return true;
         if (accept && !accept.test(v.event)) return true;
+        if (o.json) {
+          const line = viewJsonLine(v, words);
+          text.push(line);
+          textSize += line.length;
+          return textSize < 1 << 20;
+        }
         pending.push(recordFromView(v));
         return pending.length < 4096;
       },
@@ -167,6 +177,12 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
         if (wait) await wait;
       }
       pending.length = 0;
+      if (text.length > 0) {
+        const wait = out.write(text.join(''));
+        text = [];
+        textSize = 0;
+        if (wait) await wait;
+      }
       if (summary.ioError) onProblem({ offset: summary.bytes, kind: 'truncated', message: summary.ioError });
       if (!summary.stopped || summary.ioError) break;
     }

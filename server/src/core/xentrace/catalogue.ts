@@ -87,12 +87,9 @@ function unknownName(event: number): string {
   return `${subclassName(event)}_0x${minor.toString(16).padStart(3, '0')}`;
 }
 
-/** Everything the catalogue knows about `event` (28 bits; higher header bits are ignored). */
-export function lookupEvent(eventOrHeader: number): EventInfo {
-  const event = eventOrHeader & 0x0fffffff;
+function infoFor(event: number, entry: Entry | undefined): EventInfo {
   const parts = splitEventId(event);
   const base = { event, className: className(event), subclassName: subclassName(event), ...parts };
-  const entry = TABLE.get(event);
   if (entry) {
     const info: EventInfo = { ...base, name: entry.def.name, is64: entry.is64, flags: entry.flags, known: true, layouts: entry.def.layouts };
     if (entry.def.tsc !== undefined) info.tsc = entry.def.tsc;
@@ -105,6 +102,15 @@ export function lookupEvent(eventOrHeader: number): EventInfo {
   return { ...base, name: unknownName(event), is64: false, flags, known: false, layouts: RAW };
 }
 
+/** Known IDs resolved once at load: lookups on the dump path are a Map hit. */
+const INFOS: ReadonlyMap<number, Readonly<EventInfo>> = new Map([...TABLE].map(([id, e]) => [id, Object.freeze(infoFor(id, e))]));
+
+/** Everything the catalogue knows about `event` (28 bits; higher header bits are ignored). Shared: do not modify. */
+export function lookupEvent(eventOrHeader: number): Readonly<EventInfo> {
+  const event = eventOrHeader & 0x0fffffff;
+  return INFOS.get(event) ?? infoFor(event, undefined);
+}
+
 export interface DecodedPayload {
   /** Name of the layout actually used (differs from the event name for a reused legacy ID). */
   name: string;
@@ -115,13 +121,19 @@ export interface DecodedPayload {
 }
 
 /** Decodes payload words with the layout their count selects. */
-export function decodePayload(info: EventInfo, words: readonly number[]): DecodedPayload {
+export function decodePayload(info: EventInfo, words: readonly number[], meanings = true): DecodedPayload {
   const layout = chooseLayout(info.layouts, words) ?? RAW[0]!;
-  const out: DecodedPayload = { name: layout.name ?? info.name, fields: applyLayout(layout, words, info.event), versions: layout.versions };
+  const out: DecodedPayload = { name: layout.name ?? info.name, fields: applyLayout(layout, words, info.event, meanings), versions: layout.versions };
   const notes = [layout.note, info.note].filter((n): n is string => n !== undefined);
   if (layout.words > words.length && !layout.decode) notes.push(`record has ${words.length} of the ${layout.words} words this layout expects`);
   if (notes.length > 0) out.note = notes.join(' ');
   return out;
+}
+
+/** The name a record with these words goes by (differs from the event name only for reused legacy IDs). */
+export function payloadName(info: EventInfo, words: readonly number[]): string {
+  if (!info.layouts.some((l) => l.name !== undefined)) return info.name;
+  return chooseLayout(info.layouts, words)?.name ?? info.name;
 }
 
 /** IDs whose name is `name` (with or without the TRC_ prefix, case-insensitive). */

@@ -1,6 +1,6 @@
 // The record type shared by the CLI, the hover and the binary viewer. Cheap to build: the
 // catalogue lookup and the field decoding happen only when asked for, then are cached.
-import { decodePayload, lookupEvent, type DecodedPayload, type EventInfo } from './catalogue';
+import { decodePayload, lookupEvent, payloadName, type DecodedPayload, type EventInfo } from './catalogue';
 import { EVENT_MASK, TRC_HD_CYCLE_FLAG } from './eventIds';
 import type { DecodedField } from './decoders/layout';
 
@@ -40,6 +40,15 @@ export class TraceRecord {
   get tsc(): bigint | null {
     return this.tscKnown ? (BigInt(this.tscHi) << 32n) | BigInt(this.tscLo) : null;
   }
+  /** The TSC in decimal without going through BigInt when it fits in 2^53 (the dump's hot path). */
+  get tscDecimal(): string | null {
+    if (!this.tscKnown) return null;
+    return this.tscHi < 0x200000 ? String(this.tscHi * 0x100000000 + this.tscLo) : this.tsc!.toString();
+  }
+  /** Fields without meanings, for machine output; not cached. */
+  rawFields(): DecodedField[] {
+    return this.payloadCache ? this.payloadCache.fields : decodePayload(this.info, this.extra, false).fields;
+  }
   get info(): EventInfo {
     return (this.infoCache ??= lookupEvent(this.event));
   }
@@ -48,7 +57,7 @@ export class TraceRecord {
   }
   /** Layout name: the event name, or the older name a reused ID had (e.g. TRC_HVM_VMEXIT64 in 3.2). */
   get name(): string {
-    return this.payload.name;
+    return this.payloadCache?.name ?? payloadName(this.info, this.extra);
   }
   get is64(): boolean {
     return this.info.is64;

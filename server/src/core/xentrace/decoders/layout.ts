@@ -60,19 +60,24 @@ export function u64(lo: number, hi: number): number | bigint {
   return v <= Number.MAX_SAFE_INTEGER ? v : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-function makeField(spec: FieldSpec, raw: number | bigint): DecodedField {
+function makeField(spec: FieldSpec, raw: number | bigint, meanings: boolean): DecodedField {
   const format = spec.format ?? 'hex';
   let value = raw;
   if (format === 'signed' && typeof raw === 'number' && (spec.words ?? 1) === 1 && !spec.bits) value = raw | 0;
   else if (format === 'signed' && spec.words === 2) value = BigInt.asIntN(64, BigInt(raw));
   const field: DecodedField = { name: spec.name, value, text: formatValue(value, format, spec.words ?? 1) };
-  const meaning = spec.meaning?.(value);
-  if (meaning !== undefined) field.meaning = meaning;
+  if (meanings && spec.meaning) {
+    const meaning = spec.meaning(value);
+    if (meaning !== undefined) field.meaning = meaning;
+  }
   return field;
 }
 
-/** Applies `layout` to `words`; missing words are reported as absent, extra words as `wN`. */
-export function applyLayout(layout: Layout, words: readonly number[], event: number): DecodedField[] {
+/**
+ * Applies `layout` to `words`; extra words come out as `wN`. `meanings: false` skips the
+ * human meanings (the JSON dump does not print them and they cost string work per record).
+ */
+export function applyLayout(layout: Layout, words: readonly number[], event: number, meanings = true): DecodedField[] {
   if (layout.decode) return layout.decode(words, event);
   const out: DecodedField[] = [];
   let at = 0;
@@ -83,7 +88,7 @@ export function applyLayout(layout: Layout, words: readonly number[], event: num
       for (const bf of spec.bitfields) {
         const [lo, width] = bf.bits ?? [0, 32];
         const v = width === 32 ? word >>> 0 : (word >>> lo) & ((1 << width) - 1) >>> 0;
-        out.push(makeField(bf, v >>> 0));
+        out.push(makeField(bf, v >>> 0, meanings));
       }
       continue;
     }
@@ -91,7 +96,7 @@ export function applyLayout(layout: Layout, words: readonly number[], event: num
     if (at + n > words.length) break;
     const raw = n === 2 ? u64(words[at]!, words[at + 1]!) : words[at]! >>> 0;
     at += n;
-    out.push(makeField(spec, raw));
+    out.push(makeField(spec, raw, meanings));
   }
   for (; at < words.length; at++) {
     out.push({ name: `w${at}`, value: words[at]! >>> 0, text: formatValue(words[at]! >>> 0, 'hex'), meaning: 'not in this layout' });

@@ -1,0 +1,118 @@
+// Trace core benchmark: generates a >= 1 GiB synthetic trace under os.tmpdir() (deleted after),
+// then measures, each in a child process so peak RSS can be read:
+//   - `cat FILE > /dev/null` throughput from the page cache (the reference figure),
+//   - index build throughput (one streaming pass: framing + sparse index),
+//   - `xenscope trace dump --json > /dev/null` records/s (the built dist/cli.js),
+//   - the same on the real 8-CPU fixture, for comparison with xenalyze's ~1.3 M records/s there.
+// Run: node --import tsx bench/trace.bench.ts [--gib N] [--keep]
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PageReader } from '../server/src/core/xentrace/pageReader';
+import { buildIndex } from '../server/src/core/xentrace/sparseIndex';
+import { writeLargeTrace } from '../test/xentrace-gen/synthetic';
+
+const ROOT = path.join(__dirname, '..');
+const FIXTURE = path.join(ROOT, 'test/fixtures/xentrace/xentrace-parser-rs-example.bin');
+
+/** Child mode: build the index of FILE and print {records, ms, maxRssKiB} as JSON. */
+async function childIndex(file: string): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const reader = await PageReader.open(file, 4 << 20);
+  if (!(reader instanceof PageReader)) throw new Error(reader.error);
+  const index = await buildIndex(reader);
+  await reader.close();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  process.stdout.write(JSON.stringify({ records: index.records, windows: index.windowCount, problems: index.problemCount, ms, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
+}
+
+interface Timed {
+  seconds: number;
+  maxRssKiB: number;
+  stdout: string;
+}
+
+/** Runs a command under /usr/bin/time when present (for the child's max RSS). */
+function timed(cmd: string, args: string[], stdoutTo?: string): Timed {
+  const hasTime = fs.existsSync('/usr/bin/time');
+  const shell = `${[cmd, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')}${stdoutTo ? ` > ${stdoutTo}` : ''}`;
+  const t0 = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', 'sh', '-c', shell], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync('sh', ['-c', shell], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${shell} failed: ${r.stderr}`);
+  const rss = hasTime ? Number(r.stderr.trim().split('\n').at(-1)) : NaN;
+  return { seconds, maxRssKiB: rss, stdout: r.stdout };
+}
+
+function best<T extends { seconds: number }>(runs: number, f: () => T): T {
+  let b: T | undefined;
+  for (let k = 0; k < runs; k++) {
+    const r = f();
+    if (!b || r.seconds < b.seconds) b = r;
+  }
+  return b!;
+}
+
+const mb = (bytes: number, s: number) => bytes / 1e6 / s;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child-index') return childIndex(args[1]!);
+  const gib = Number(args[args.indexOf('--gib') + 1] || 1);
+  const keep = args.includes('--keep');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-trace-bench-'));
+  const file = path.join(dir, 'synthetic.trace');
+  try {
+    console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    let t0 = Date.now();
+    const gen = await writeLargeTrace(file, Math.ceil(gib * 1024 ** 3));
+    console.log(`generated ${(gen.bytes / 1024 ** 3).toFixed(2)} GiB, ${gen.records} records, in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${file}`);
+
+    const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    const cli = path.join(ROOT, 'dist/cli.js');
+
+    // Warm the page cache, then the reference: cat.
+    timed('cat', [file], '/dev/null');
+    const cat = best(3, () => timed('cat', [file], '/dev/null'));
+    console.log(`cat FILE > /dev/null:        ${mb(gen.bytes, cat.seconds).toFixed(0)} MB/s (${cat.seconds.toFixed(2)} s)`);
+
+    const index = best(2, () => {
+      const r = timed(process.execPath, ['--import', 'tsx', __filename, '--child-index', file]);
+      const j = JSON.parse(r.stdout) as { records: number; ms: number; maxRssKiB: number; problems: number };
+      if (j.records !== gen.records || j.problems !== 0) throw new Error(`index saw ${j.records} records, ${j.problems} problems; wrote ${gen.records}`);
+      return { ...r, inner: j };
+    });
+    const indexMBs = mb(gen.bytes, index.inner.ms / 1000);
+    console.log(`index build (in-process):    ${indexMBs.toFixed(0)} MB/s (${(index.inner.ms / 1000).toFixed(2)} s, ${(gen.records / (index.inner.ms / 1000) / 1e6).toFixed(1)} M records/s), peak RSS ${(index.maxRssKiB / 1024).toFixed(0)} MB`);
+    console.log(`  ratio index/cat:           ${(indexMBs / mb(gen.bytes, cat.seconds)).toFixed(2)} (goal >= 0.5)`);
+
+    t0 = Date.now();
+    const dump = timed(process.execPath, [cli, 'trace', 'dump', file, '--json'], '/dev/null');
+    console.log(`trace dump --json (1 GiB):   ${(gen.records / dump.seconds / 1e6).toFixed(2)} M records/s (${dump.seconds.toFixed(1)} s incl. startup), peak RSS ${(dump.maxRssKiB / 1024).toFixed(0)} MB`);
+
+    const stats = timed(process.execPath, [cli, 'trace', 'stats', file], '/dev/null');
+    console.log(`trace stats (1 GiB):         ${(gen.records / stats.seconds / 1e6).toFixed(2)} M records/s (${stats.seconds.toFixed(1)} s), peak RSS ${(stats.maxRssKiB / 1024).toFixed(0)} MB`);
+
+    if (args.includes('--time-order')) {
+      const tdump = timed(process.execPath, [cli, 'trace', 'dump', file, '--json', '--order', 'time'], '/dev/null');
+      console.log(`trace dump --json --order time: ${(gen.records / tdump.seconds / 1e6).toFixed(2)} M records/s, peak RSS ${(tdump.maxRssKiB / 1024).toFixed(0)} MB`);
+    }
+
+    // The real fixture, where xenalyze --dump-all was measured at ~1.3 M records/s.
+    const fixtureRecords = 180466;
+    const fx = best(3, () => timed(process.execPath, [cli, 'trace', 'dump', FIXTURE, '--json'], '/dev/null'));
+    console.log(`trace dump --json (8-CPU fixture, ${fixtureRecords} records): ${(fixtureRecords / fx.seconds / 1e6).toFixed(2)} M records/s incl. ~0.1 s startup; vs xenalyze ~1.3 M/s: ratio ${(fixtureRecords / fx.seconds / 1.3e6).toFixed(2)}`);
+    console.log('xenalyze was not built here (no network access to Xen sources); its figure is the one quoted in the issue.');
+  } finally {
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
