@@ -23,7 +23,7 @@ if (pack.status !== 0) process.exit(1);
 ensureCodeServer();
 
 const profile = makeProfile('xenscope-start-');
-writeUserSettings(profile, { 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never' });
+writeUserSettings(profile);
 installVsix(profile, path.join(REPO, 'xenscope.vsix'));
 const wanted = Number(process.env.XENSCOPE_PORT || 8080);
 const port = (await portIsFree(wanted)) ? wanted : await freePort();

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { StatusNotification, StatusRequest, type StatusParams } from '../../server/src/protocol/lsp';
 
-const LANGUAGES = new Set(['kernel-log', 'xentrace']);
+// Symbol tables matter for logs only; trace text decodes without them.
+const LANGUAGES = new Set(['kernel-log']);
 
 export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.window.createStatusBarItem('xenscope.symbols', vscode.StatusBarAlignment.Right, 100);

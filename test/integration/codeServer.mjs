@@ -44,9 +44,12 @@ export function makeProfile(prefix = 'xenscope-cs-') {
   return profile;
 }
 
-/** Writes the profile's user settings.json (e.g. a colour theme). */
-export function writeUserSettings(profile, settings) {
-  fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+/** User settings every session starts with: no welcome page, no prompt about the parent git repository. */
+export const BASE_SETTINGS = { 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never' };
+
+/** Writes the profile's user settings.json: BASE_SETTINGS plus `settings` (e.g. a colour theme). */
+export function writeUserSettings(profile, settings = {}) {
+  fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
 }
 
 function codeServerArgs(profile) {

@@ -93,10 +93,11 @@ async function runSuite(browser) {
 /** Phase 2: the packaged extension installed into code-server, driven through the UI. */
 async function runUi(browser, vsix) {
   const profile = makeProfile();
-  writeUserSettings(profile, { 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never' });
+  writeUserSettings(profile);
   installVsix(profile, vsix);
   let failures = 0;
   for (const scenario of UI_SCENARIOS) {
+    writeUserSettings(profile); // each scenario starts from the same settings
     const server = await startCodeServer({ profile, workspace: path.join(REPO, 'samples') });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const started = Date.now();

@@ -58,6 +58,7 @@ export async function hoverUntil(page, text, expected, timeoutMs = 60_000) {
     await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { steps: 3 });
     try {
       await hover.waitFor({ state: 'visible', timeout: 3_000 });
+      await page.waitForTimeout(500); // let the widget's fade-in finish before anyone takes a picture
       return await hover.innerText();
     } catch {
       // no hover yet: move away and try again

@@ -1,0 +1,113 @@
+// Language server on a big log, through the bundled server over stdio (what an editor sees):
+// a ≥ 100 MB log made by repeating the fixture logs, Debian's 6.1 System.map (≈ 100k+ symbols)
+// in the workspace. Prints: open → first diagnostics, hover p50/p99 over frames, go to
+// definition p99 (symbol-table fallback on the big log; DWARF, warm, on the gcc-built fixture),
+// and the server's peak RSS against the log's size. Targets (issue 5): < 2 s, < 10 ms, < 50 ms, < 5×.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { DefinitionRequest, HoverRequest, PublishDiagnosticsNotification } from 'vscode-languageserver-protocol/node';
+import { DEFAULT_SETTINGS } from '../server/src/protocol/lsp';
+import { startServer } from '../test/lsp/lspClient';
+import { buildDwarfFixture, missingTools } from '../test/support/dwarfFixture';
+
+const REPO = path.resolve(__dirname, '..');
+const LOGS = path.join(REPO, 'test', 'fixtures', 'oops', 'logs');
+const TARGET_BYTES = Number(process.env.BENCH_LOG_MB ?? 100) * 1024 * 1024;
+const HOVERS = 2000;
+const DEFINITIONS = 500;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-bench-lsp-'));
+  try {
+    // The workspace: the big log and a real 6.1 System.map.
+    const map = path.join(work, 'System.map-6.1.0-56-amd64');
+    fs.writeFileSync(map, gunzipSync(fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'oops', 'symbols', 'System.map-6.1.0-56-amd64.gz'))));
+    const symbols = fs.readFileSync(map, 'latin1').split('\n').filter(Boolean).length;
+    const parts = fs.readdirSync(LOGS).filter((f) => f.endsWith('.txt')).map((f) => fs.readFileSync(path.join(LOGS, f), 'utf8'));
+    const unit = parts.join('\n');
+    const text = unit.repeat(Math.ceil(TARGET_BYTES / Buffer.byteLength(unit)));
+    const bytes = Buffer.byteLength(text);
+    const logFile = path.join(work, 'big.console');
+    fs.writeFileSync(logFile, text);
+    const uri = pathToFileURL(logFile).toString();
+    console.log(`log: ${(bytes / 1048576).toFixed(0)} MB, ${text.split('\n').length} lines (${parts.length} fixture logs repeated); table: ${symbols} symbols`);
+
+    const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
+    const firstDiagnostics = new Promise<number>((resolve) =>
+      session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+        if (p.uri === uri) resolve(performance.now());
+      }),
+    );
+    const t0 = performance.now();
+    await session.open(uri, 'kernel-log', text);
+    const openMs = (await firstDiagnostics) - t0;
+    console.log(`open → first diagnostics: ${openMs.toFixed(0)} ms (target < 2000 ms)`);
+
+    // Hover positions: frame symbols found by a plain scan of the text.
+    const lines = text.split('\n');
+    const frames: { line: number; character: number }[] = [];
+    for (let i = 0; i < lines.length && frames.length < 200_000; i++) {
+      const m = /\] (?:\? )?([a-z_][\w.]*)\+0x[0-9a-f]+\/0x/.exec(lines[i]);
+      if (m) frames.push({ line: i, character: m.index + 3 });
+    }
+    const pick = (n: number) => Array.from({ length: n }, (_, k) => frames[Math.floor(((k * 7919) % frames.length))]);
+    // The first hover waits for the table choice; measure the steady state after one.
+    await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: frames[0] });
+    const hoverMs: number[] = [];
+    for (const position of pick(HOVERS)) {
+      const t = performance.now();
+      await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+      hoverMs.push(performance.now() - t);
+    }
+    console.log(`hover over ${HOVERS} frames: p50 ${percentile(hoverMs, 50).toFixed(2)} ms, p99 ${percentile(hoverMs, 99).toFixed(2)} ms (target p99 < 10 ms)`);
+    const defMs: number[] = [];
+    for (const position of pick(DEFINITIONS)) {
+      const t = performance.now();
+      await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
+      defMs.push(performance.now() - t);
+    }
+    console.log(`go to definition (symbol table line) over ${DEFINITIONS} frames: p50 ${percentile(defMs, 50).toFixed(2)} ms, p99 ${percentile(defMs, 99).toFixed(2)} ms`);
+    const rss = peakRssMb(session.server.pid!);
+    console.log(`server peak RSS: ${rss.toFixed(0)} MB = ${(rss / (bytes / 1048576)).toFixed(2)}× the log (target < 5×)`);
+    await session.close();
+
+    if (missingTools().length === 0) {
+      const fx = buildDwarfFixture(REPO, work);
+      const dwarf = await startServer({ trusted: true, settings: { ...DEFAULT_SETTINGS, symbols: { ...DEFAULT_SETTINGS.symbols, vmlinux: [fx.vmlinux] } }, workspaceFolders: [work] });
+      const duri = pathToFileURL(fx.logFile).toString();
+      await dwarf.open(duri, 'kernel-log', fx.logText);
+      const position = { line: fx.frameLine, character: fx.frameColumn };
+      await dwarf.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: duri }, position }); // warms the symbolizer
+      const dwarfMs: number[] = [];
+      for (let k = 0; k < DEFINITIONS; k++) {
+        const t = performance.now();
+        await dwarf.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: duri }, position });
+        dwarfMs.push(performance.now() - t);
+      }
+      const tool = execFileSync('sh', ['-c', 'command -v llvm-symbolizer || command -v addr2line'], { encoding: 'utf8' }).trim();
+      console.log(`go to definition through DWARF (${path.basename(tool)}, warm) × ${DEFINITIONS}: p50 ${percentile(dwarfMs, 50).toFixed(2)} ms, p99 ${percentile(dwarfMs, 99).toFixed(2)} ms (target p99 < 50 ms)`);
+      await dwarf.close();
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
