@@ -43,7 +43,14 @@ export function scanDefinitions(text: string, assembly: boolean): { name: string
       for (const prefix of ['sys_', '__x64_sys_', '__ia32_sys_', '__se_sys_', '__do_sys_', '__arm64_sys_']) out.push({ name: prefix + sys[1], line: i + 1 });
       continue;
     }
-    const paren = line.indexOf('(');
+    // `__attribute__((noinline)) int foo(…)`: the name's '(' comes after the attribute's
+    let from = 0;
+    for (let a = line.indexOf('__attribute__'); a >= 0; a = line.indexOf('__attribute__', from)) {
+      const close = line.indexOf('))', a);
+      if (close < 0) break;
+      from = close + 2;
+    }
+    const paren = line.indexOf('(', from);
     if (paren <= 0 || line.length > 400) continue;
     // the identifier right before the first '('
     let e = paren;
