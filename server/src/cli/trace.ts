@@ -9,7 +9,7 @@ import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
 import { recordFromView } from '../core/xentrace/traceReader';
 import { fieldsText, type TraceRecord } from '../core/xentrace/record';
-import { jsonScratch, recordJsonLine, viewJsonLine } from '../core/xentrace/recordJson';
+import { JsonBytes, jsonScratch, writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
 import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 
 const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--progress]
@@ -143,7 +143,14 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     problemCount++;
     if (problems.length < 20) problems.push(p);
   };
-  const emit = (r: TraceRecord) => out.write(o.json ? recordJsonLine(r) : textLine(r, prevTsc));
+  const jb = new JsonBytes(1 << 20);
+  /** Moves pending JSON bytes to the output (ASCII, so latin1 is exact). */
+  const flushJson = () => (jb.pos > 0 ? out.write(jb.takeString()) : undefined);
+  const emit = (r: TraceRecord) => {
+    if (!o.json) return out.write(textLine(r, prevTsc));
+    writeRecordJson(r, jb);
+    return jb.free < 4096 ? flushJson() : undefined;
+  };
   const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
   let records = 0;
   if (o.order === 'file') {
@@ -151,8 +158,6 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     // meanings. Output is gathered between awaits and flushed when 1 MiB is pending.
     const pending: TraceRecord[] = [];
     const words = jsonScratch();
-    let text: string[] = [];
-    let textSize = 0;
     const framerSink: FramerSink = {
       onProblem,
       onRecord: (v) => {
@@ -160,10 +165,8 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
         if (o.cpu !== undefined && v.cpu !== o.cpu) return true;
         if (accept && !accept.test(v.event)) return true;
         if (o.json) {
-          const line = viewJsonLine(v, words);
-          text.push(line);
-          textSize += line.length;
-          return textSize < 1 << 20;
+          writeViewJson(v, words, jb);
+          return jb.free >= 4096;
         }
         pending.push(recordFromView(v));
         return pending.length < 4096;
@@ -177,12 +180,8 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
         if (wait) await wait;
       }
       pending.length = 0;
-      if (text.length > 0) {
-        const wait = out.write(text.join(''));
-        text = [];
-        textSize = 0;
-        if (wait) await wait;
-      }
+      const wait = flushJson();
+      if (wait) await wait;
       if (summary.ioError) onProblem({ offset: summary.bytes, kind: 'truncated', message: summary.ioError });
       if (!summary.stopped || summary.ioError) break;
     }
@@ -197,6 +196,7 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
       if (wait) await wait;
     }
   }
+  await flushJson();
   await out.flush();
   progress.end();
   reportProblems(io, problems, problemCount, o.file);

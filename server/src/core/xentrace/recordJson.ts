@@ -1,52 +1,135 @@
-// The JSON Lines form of a record (`xenscope trace dump --json`), built by hand because it is
-// the hot path of a dump: keys i, offset, cpu, tsc, tscInherited, event, name, [is64], extra, fields.
+// The JSON Lines form of a record (`xenscope trace dump --json`): keys i, offset, cpu, tsc,
+// tscInherited, event, name, [is64], extra, fields. This is the hot path of a dump, so it writes
+// ASCII bytes straight into a Buffer (no intermediate strings for the GC to collect), with
+// each declarative layout compiled once into a field writer.
 import { applyLayout, chooseLayout, type DecodedField, type FieldSpec, type Layout } from './decoders/layout';
-import { knownEventIds, lookupEvent } from './catalogue';
+import { knownEventIds, lookupEvent, payloadName, type EventInfo } from './catalogue';
 import type { TraceRecord } from './record';
 import type { RecordView } from './framer';
-import { payloadName } from './catalogue';
 
-const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-const HEX = (v: number) => '"0x' + BYTE_HEX[v >>> 24]! + BYTE_HEX[(v >>> 16) & 0xff]! + BYTE_HEX[(v >>> 8) & 0xff]! + BYTE_HEX[v & 0xff]! + '"';
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
-/** JSON value of a field: hex fields as "0x…" strings, decimal ones as numbers (strings past 2^53). */
-export function fieldJsonValue(f: DecodedField): number | string {
-  if (f.text.startsWith('0x')) return f.text;
-  if (typeof f.value === 'bigint') return f.value.toString();
-  if (typeof f.value === 'number' && f.text !== String(f.value)) return f.text;
-  return f.value;
-}
+/** An ASCII output buffer; the caller flushes it (take()) before it runs low. */
+export class JsonBytes {
+  buf: Buffer;
+  pos = 0;
 
-type JsonWriter = (words: readonly number[]) => string;
+  constructor(size = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 4096));
+  }
 
-function valueJson(spec: FieldSpec, v: number): string {
-  switch (spec.format) {
-    case 'hex':
-      return '"0x' + v.toString(16) + '"';
-    case 'signed':
-      return spec.bits ? String(v) : String(v | 0);
-    case 'bool':
-      return v ? 'true' : 'false';
-    default:
-      return String(v);
+  /** Bytes still free; a record needs well under 1 KiB. */
+  get free(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Returns what was written so far as a string (it is ASCII) and empties the buffer. */
+  takeString(): string {
+    const s = this.buf.toString('latin1', 0, this.pos);
+    this.pos = 0;
+    return s;
+  }
+
+  ascii(s: string): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let k = 0; k < s.length; k++) b[p++] = s.charCodeAt(k);
+    this.pos = p;
+  }
+
+  /** A non-negative integer below 2^53 in decimal. */
+  uint(n: number): void {
+    const b = this.buf;
+    let len = 1;
+    for (let t = n; t >= 10; len++) t = Math.floor(t / 10);
+    let p = this.pos + len;
+    this.pos = p;
+    if (n < 0x80000000) {
+      while (n >= 10) {
+        const q = (n / 10) | 0;
+        b[--p] = 48 + n - q * 10;
+        n = q;
+      }
+    } else {
+      while (n >= 10) {
+        const q = Math.floor(n / 10);
+        b[--p] = 48 + n - q * 10;
+        n = q;
+      }
+    }
+    b[--p] = 48 + n;
+  }
+
+  int(n: number): void {
+    if (n < 0) {
+      this.buf[this.pos++] = 45; // '-'
+      n = -n;
+    }
+    this.uint(n);
+  }
+
+  /** `0x` + exactly 8 hex digits. */
+  hex8(v: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 48;
+    b[p++] = 120;
+    for (let s = 28; s >= 0; s -= 4) b[p++] = HEX_DIGITS[(v >>> s) & 0xf]!;
+    this.pos = p;
+  }
+
+  /** `0x` + the shortest hex of a u32. */
+  hex(v: number): void {
+    const b = this.buf;
+    b[this.pos++] = 48;
+    b[this.pos++] = 120;
+    let s = 28;
+    while (s > 0 && ((v >>> s) & 0xf) === 0) s -= 4;
+    for (; s >= 0; s -= 4) b[this.pos++] = HEX_DIGITS[(v >>> s) & 0xf]!;
   }
 }
 
-/** Compiles a declarative layout into a function that writes its fields as JSON members. */
-function compile(layout: Layout): JsonWriter | undefined {
+type FieldWriter = (words: readonly number[], out: JsonBytes) => void;
+
+function writeValue(spec: FieldSpec, v: number, out: JsonBytes): void {
+  switch (spec.format) {
+    case 'hex':
+      out.ascii('"');
+      out.hex(v);
+      out.ascii('"');
+      return;
+    case 'signed':
+      out.int(spec.bits ? v : v | 0);
+      return;
+    case 'bool':
+      out.ascii(v ? 'true' : 'false');
+      return;
+    default:
+      out.uint(v);
+  }
+}
+
+/** Compiles a declarative layout into a writer of its `"name":value` members. */
+function compile(layout: Layout): FieldWriter | undefined {
   if (layout.decode || !layout.specs) return undefined;
   const specs = layout.specs;
-  return (words) => {
-    let s = '';
+  return (words, out) => {
     let at = 0;
+    let first = true;
+    const key = (name: string) => {
+      out.ascii(first ? '"' : ',"');
+      out.ascii(name);
+      out.ascii('":');
+      first = false;
+    };
     for (const spec of specs) {
       if ('bitfields' in spec) {
         if (at >= words.length) break;
         const word = words[at++]! >>> 0;
         for (const bf of spec.bitfields) {
           const [lo, width] = bf.bits ?? [0, 32];
-          const v = width === 32 ? word : (word >>> lo) & ((1 << width) - 1);
-          s += ',"' + bf.name + '":' + valueJson(bf, v >>> 0);
+          key(bf.name);
+          writeValue(bf, width === 32 ? word : ((word >>> lo) & ((1 << width) - 1)) >>> 0, out);
         }
         continue;
       }
@@ -55,26 +138,39 @@ function compile(layout: Layout): JsonWriter | undefined {
         const lo = words[at]! >>> 0;
         const hi = words[at + 1]! >>> 0;
         at += 2;
-        if (spec.format === 'hex') s += ',"' + spec.name + '":"0x' + (hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0')) + '"';
-        else {
+        key(spec.name);
+        if (spec.format === 'hex') {
+          out.ascii('"');
+          if (hi === 0) out.hex(lo);
+          else {
+            out.hex(hi);
+            out.ascii(lo.toString(16).padStart(8, '0'));
+          }
+          out.ascii('"');
+        } else {
           const big = (BigInt(hi) << 32n) | BigInt(lo);
           const v = spec.format === 'signed' ? BigInt.asIntN(64, big) : big;
           const n = Number(v);
-          s += ',"' + spec.name + '":' + (Number.isSafeInteger(n) ? String(n) : '"' + v + '"');
+          out.ascii(Number.isSafeInteger(n) ? String(n) : `"${v}"`);
         }
         continue;
       }
       if (at >= words.length) break;
-      s += ',"' + spec.name + '":' + valueJson(spec, words[at++]! >>> 0);
+      key(spec.name);
+      writeValue(spec, words[at++]! >>> 0, out);
     }
-    for (; at < words.length; at++) s += ',"w' + at + '":"0x' + (words[at]! >>> 0).toString(16) + '"';
-    return s.length > 0 ? s.slice(1) : s;
+    for (; at < words.length; at++) {
+      key(`w${at}`);
+      out.ascii('"');
+      out.hex(words[at]! >>> 0);
+      out.ascii('"');
+    }
   };
 }
 
 /** Writers for every declarative layout, built once at load (constant afterwards). */
-const WRITERS: ReadonlyMap<Layout, JsonWriter> = (() => {
-  const m = new Map<Layout, JsonWriter>();
+const WRITERS: ReadonlyMap<Layout, FieldWriter> = (() => {
+  const m = new Map<Layout, FieldWriter>();
   for (const id of knownEventIds())
     for (const l of lookupEvent(id).layouts) {
       const w = compile(l);
@@ -83,55 +179,93 @@ const WRITERS: ReadonlyMap<Layout, JsonWriter> = (() => {
   return m;
 })();
 
-function fieldsJson(info: ReturnType<typeof lookupEvent>, words: readonly number[]): string {
-  const layout = chooseLayout(info.layouts, words);
-  const writer = layout && WRITERS.get(layout);
-  if (writer) return writer(words);
-  const fields = applyLayout(layout ?? { words: 0, versions: '', specs: [] }, words, info.event, false);
-  let s = '';
-  for (let k = 0; k < fields.length; k++) {
-    const v = fieldJsonValue(fields[k]!);
-    // Field names are identifiers and values are digits or hex: no JSON escaping needed.
-    s += (k ? ',"' : '"') + fields[k]!.name + '":' + (typeof v === 'number' ? String(v) : '"' + v + '"');
-  }
-  return s;
+/** JSON value of a decoded field: hex fields as "0x…" strings, decimal ones as numbers (strings past 2^53). */
+export function fieldJsonValue(f: DecodedField): number | string {
+  if (f.text.startsWith('0x')) return f.text;
+  if (typeof f.value === 'bigint') return f.value.toString();
+  if (typeof f.value === 'number' && f.text !== String(f.value)) return f.text;
+  return f.value;
 }
 
-/** One line of JSON (with the newline). */
-export function recordJsonLine(r: TraceRecord): string {
-  const tsc = r.tscDecimal;
-  let s = `{"i":${r.i},"offset":${r.offset},"cpu":${r.cpu},"tsc":${tsc === null ? 'null' : '"' + tsc + '"'},"tscInherited":${r.tscInherited},"event":${HEX(r.event)},"name":${JSON.stringify(r.name)}`;
-  if (r.is64) s += ',"is64":true';
-  s += ',"extra":[';
-  for (let k = 0; k < r.extra.length; k++) s += (k ? ',' : '') + HEX(r.extra[k]!);
-  s += '],"fields":{' + fieldsJson(r.info, r.extra);
-  return s + '}}\n';
+function writeFields(info: EventInfo, words: readonly number[], out: JsonBytes): void {
+  const layout = chooseLayout(info.layouts, words);
+  const writer = layout && WRITERS.get(layout);
+  if (writer) return writer(words, out);
+  // Variable layouts (HYPERCALL_V2, raw words) go through the general decoder.
+  const fields = applyLayout(layout ?? { words: 0, versions: '', specs: [] }, words, info.event, false);
+  for (let k = 0; k < fields.length; k++) {
+    const v = fieldJsonValue(fields[k]!);
+    out.ascii((k ? ',"' : '"') + fields[k]!.name + '":' + (typeof v === 'number' ? String(v) : `"${v}"`));
+  }
+}
+
+/** Writes one JSON line (with its newline). Field names are identifiers: no escaping needed. */
+function writeLine(
+  out: JsonBytes,
+  i: number,
+  offset: number,
+  cpu: number,
+  tscKnown: boolean,
+  tscHi: number,
+  tscLo: number,
+  inherited: boolean,
+  event: number,
+  info: EventInfo,
+  words: readonly number[],
+): void {
+  out.ascii('{"i":');
+  out.uint(i);
+  out.ascii(',"offset":');
+  out.uint(offset);
+  out.ascii(',"cpu":');
+  out.uint(cpu);
+  if (!tscKnown) out.ascii(',"tsc":null');
+  else {
+    out.ascii(',"tsc":"');
+    if (tscHi < 0x200000) out.uint(tscHi * 0x100000000 + tscLo);
+    else out.ascii(((BigInt(tscHi) << 32n) | BigInt(tscLo)).toString());
+    out.ascii('"');
+  }
+  out.ascii(inherited ? ',"tscInherited":true,"event":"' : ',"tscInherited":false,"event":"');
+  out.hex8(event);
+  out.ascii('","name":"');
+  out.ascii(payloadName(info, words));
+  out.ascii(info.is64 ? '","is64":true,"extra":[' : '","extra":[');
+  for (let k = 0; k < words.length; k++) {
+    out.ascii(k ? ',"' : '"');
+    out.hex8(words[k]!);
+    out.ascii('"');
+  }
+  out.ascii('],"fields":{');
+  writeFields(info, words, out);
+  out.ascii('}}\n');
 }
 
 /** Scratch word arrays by length, so the view path allocates no array per record. */
-function scratch(): number[][] {
+export function jsonScratch(): number[][] {
   return Array.from({ length: 8 }, (_, n) => new Array<number>(n).fill(0));
 }
 
-/**
- * JSON line straight from the framer's view, without a TraceRecord: the file-order dump's path.
- * `words` is a scratch set from `jsonScratch()` owned by the caller.
- */
-export function viewJsonLine(v: RecordView, words: number[][]): string {
+/** JSON line straight from the framer's view, without a TraceRecord: the file-order dump's path. */
+export function writeViewJson(v: RecordView, words: number[][], out: JsonBytes): void {
   const w = words[v.nWords]!;
   for (let k = 0; k < v.nWords; k++) w[k] = v.buf.readUInt32LE(v.payloadAt + 4 * k);
-  const info = lookupEvent(v.event);
-  const tsc = !v.tscKnown ? 'null' : v.tscHi < 0x200000 ? '"' + (v.tscHi * 0x100000000 + v.tscLo) + '"' : '"' + ((BigInt(v.tscHi) << 32n) | BigInt(v.tscLo)) + '"';
-  let s = '{"i":' + v.index + ',"offset":' + v.offset + ',"cpu":' + v.cpu + ',"tsc":' + tsc + ',"tscInherited":' + (!v.hasTsc && v.tscKnown) + ',"event":' + HEX(v.event) + ',"name":"' + payloadName(info, w) + '"';
-  if (info.is64) s += ',"is64":true';
-  s += ',"extra":[';
-  for (let k = 0; k < v.nWords; k++) s += (k ? ',' : '') + HEX(w[k]!);
-  return s + '],"fields":{' + fieldsJson(info, w) + '}}\n';
+  writeLine(out, v.index, v.offset, v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, lookupEvent(v.event), w);
 }
 
-export { scratch as jsonScratch };
+/** Writes a materialised record's JSON line. */
+export function writeRecordJson(r: TraceRecord, out: JsonBytes): void {
+  writeLine(out, r.i, r.offset, r.cpu, r.tscKnown, r.tscHi, r.tscLo, r.tscInherited, r.event, r.info, r.extra);
+}
 
-/** The same as an object (for callers that want one). */
+/** One record's JSON line as a string (with the newline). */
+export function recordJsonLine(r: TraceRecord): string {
+  const out = new JsonBytes(4096);
+  writeRecordJson(r, out);
+  return out.buf.toString('latin1', 0, out.pos);
+}
+
+/** The same as an object. */
 export function recordToJson(r: TraceRecord): Record<string, unknown> {
   return JSON.parse(recordJsonLine(r)) as Record<string, unknown>;
 }

@@ -106,15 +106,21 @@ export function applyLayout(layout: Layout, words: readonly number[], event: num
 
 /** Picks the layout by word count: exact size (first passing `test`), else the largest smaller one. */
 export function chooseLayout(layouts: readonly Layout[], words: readonly number[]): Layout | undefined {
+  // Plain loops: this runs once per record on the dump path.
   const n = words.length;
-  const exact = layouts.filter((l) => l.words === n);
-  if (exact.length > 0) return exact.find((l) => !l.test || l.test(words)) ?? exact[0];
-  let best: Layout | undefined;
-  for (const l of layouts) if (l.words < n && (!best || l.words > best.words)) best = l;
-  if (best) return best;
-  // Fewer words than any layout: decode what is there with the smallest layout.
-  for (const l of layouts) if (!best || l.words < best.words) best = l;
-  return best;
+  let exact: Layout | undefined;
+  let below: Layout | undefined;
+  let smallest: Layout | undefined;
+  for (const l of layouts) {
+    if (l.words === n) {
+      if (!l.test || l.test(words)) return l;
+      exact ??= l;
+    } else if (l.words < n && (!below || l.words > below.words)) below = l;
+    if (!smallest || l.words < smallest.words) smallest = l;
+  }
+  // Exact size whose test failed; else the largest smaller layout; else decode what is there
+  // with the smallest one.
+  return exact ?? below ?? smallest;
 }
 
 // Shorthands for the decoder tables.
