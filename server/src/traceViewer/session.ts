@@ -57,6 +57,7 @@ interface PlacedRecord {
 
 const problemJson = (p: TraceProblem): TraceProblemJson => ({ offset: p.offset, kind: p.kind, message: p.message });
 const tscNumber = (hi: number, lo: number) => hi * 0x100000000 + lo;
+const tscString = (hi: number, lo: number) => ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 
 export class TraceSession {
   readonly index: SparseIndex;
@@ -70,10 +71,13 @@ export class TraceSession {
   private readonly stats = new StatsCollector();
   private inheritedTsc = 0;
   private readonly lostSpans: TraceStatsResult['lostSpans'] = [];
-  /** Per CPU: TSC (as a float) and record number of every DENSITY_EVERY-th record. */
-  private readonly density = new Map<number, { tsc: number[]; i: number[]; count: number }>();
-  private firstTsc: bigint | null = null;
-  private lastTsc: bigint | null = null;
+  /** By CPU: TSC (as a float) and record number of every DENSITY_EVERY-th record of that CPU. */
+  private readonly density: ({ tsc: number[]; i: number[]; count: number } | undefined)[] = [];
+  /** First and last own TSC seen, as halves (−1: none yet). */
+  private firstHi = -1;
+  private firstLo = 0;
+  private lastHi = -1;
+  private lastLo = 0;
   private readonly filters = new Map<string, FilterRun>();
   private nextFilter = 1;
   private closed = false;
@@ -152,31 +156,45 @@ export class TraceSession {
     if (!this.closed) onProgress(this.progress(true));
   }
 
-  /** Per-record bookkeeping of the index pass that the core's statistics do not keep. */
+  /** Per-record bookkeeping of the index pass that the core's statistics do not keep (hot: no allocation). */
   private observe(v: RecordView): void {
-    if (!v.hasTsc && v.tscKnown) this.inheritedTsc++;
     if (v.hasTsc) {
-      const tsc = (BigInt(v.tscHi) << 32n) | BigInt(v.tscLo);
-      if (this.firstTsc === null || tsc < this.firstTsc) this.firstTsc = tsc;
-      if (this.lastTsc === null || tsc > this.lastTsc) this.lastTsc = tsc;
-    }
+      const hi = v.tscHi;
+      const lo = v.tscLo;
+      if (this.firstHi < 0 || hi < this.firstHi || (hi === this.firstHi && lo < this.firstLo)) {
+        this.firstHi = hi;
+        this.firstLo = lo;
+      }
+      if (hi > this.lastHi || (hi === this.lastHi && lo > this.lastLo)) {
+        this.lastHi = hi;
+        this.lastLo = lo;
+      }
+    } else if (v.tscKnown) this.inheritedTsc++;
     if (v.event === TRC_LOST_RECORDS && this.lostSpans.length < MAX_LOST_SPANS) {
       this.lostSpans.push({
         i: v.index,
         cpu: v.cpu,
-        tsc: v.tscKnown ? ((BigInt(v.tscHi) << 32n) | BigInt(v.tscLo)).toString() : null,
+        tsc: v.tscKnown ? tscString(v.tscHi, v.tscLo) : null,
         lost: v.nWords >= 1 ? v.buf.readUInt32LE(v.payloadAt) : 0,
       });
     }
-    let d = this.density.get(v.cpu);
+    let d = this.density[v.cpu];
     if (!d) {
       d = { tsc: [], i: [], count: 0 };
-      this.density.set(v.cpu, d);
+      this.density[v.cpu] = d;
     }
     if (d.count++ % DENSITY_EVERY === 0 && v.tscKnown) {
       d.tsc.push(tscNumber(v.tscHi, v.tscLo));
       d.i.push(v.index);
     }
+  }
+
+  private get firstTsc(): bigint | null {
+    return this.firstHi < 0 ? null : (BigInt(this.firstHi) << 32n) | BigInt(this.firstLo);
+  }
+
+  private get lastTsc(): bigint | null {
+    return this.lastHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo);
   }
 
   progress(done: boolean): TraceIndexProgress {
@@ -377,11 +395,14 @@ export class TraceSession {
     const to = toTsc !== undefined ? BigInt(toTsc) : this.lastTsc;
     const lo = Number(from);
     const width = Math.max(1, Number(to - from) + 1) / buckets;
-    const cpus = [...this.density.keys()].sort((a, b) => a - b);
+    const cpus: number[] = [];
+    this.density.forEach((d, cpu) => {
+      if (d) cpus.push(cpu);
+    });
     const counts = cpus.map(() => new Array<number>(buckets).fill(0));
     const firstRecord = cpus.map(() => new Array<number>(buckets).fill(-1));
     cpus.forEach((cpu, c) => {
-      const d = this.density.get(cpu)!;
+      const d = this.density[cpu]!;
       for (let k = 0; k < d.tsc.length; k++) {
         const b = Math.floor((d.tsc[k]! - lo) / width);
         if (b < 0 || b >= buckets) continue;
