@@ -233,6 +233,7 @@ function annotateLine(line: string, frames: Frame[], resolved: Map<Frame, Resolv
         ? ` (${r.definitions.map((d) => `${d.file}:${d.line}`).join(' ')})`
         : '';
     if (f.symStart >= 0 && f.symStart >= at) {
+      if (!where) continue; // nothing learnt: keep the frame as printed
       const end = f.offEnd >= 0 ? f.offEnd : f.symEnd;
       out += line.slice(at, f.symStart) + f.symbol + where;
       at = end;
