@@ -103,6 +103,14 @@ describe('xenscope trace dump', () => {
   });
 });
 
+describe('progress', () => {
+  it('--progress reports on stderr; without it stderr stays empty', async () => {
+    const withP = await run('trace', 'stats', S1, '--progress');
+    assert.match(withP.err, /reading: \d+% \(\d+ of 4 MiB\)/);
+    assert.equal((await run('trace', 'stats', S1)).err, '');
+  });
+});
+
 describe('xenscope trace stats', () => {
   it('--json on the lost-records slice: per CPU, class, event, domain, lost, TSC range', async () => {
     const { code, out } = await run('trace', 'stats', LOST, '--json');

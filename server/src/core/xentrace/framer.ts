@@ -1,13 +1,14 @@
 // The hot path: splits bytes into CPU windows and records, with no allocation per record.
 // It works on a chunk at a time and says where to continue, so the same code serves an
 // in-memory buffer and a paged file. Problems are reported as data, never thrown.
-import {
-  CPU_CHANGE_HEADER,
-  EVENT_MASK,
-  TRC_LOST_RECORDS,
-  TRC_TRACE_CPU_CHANGE,
-  TRC_TRACE_WRAP_BUFFER,
-} from './eventIds';
+import * as ids from './eventIds';
+
+// Local copies: under a CommonJS transpile, imported bindings are property getters, which the
+// per-record loop would otherwise call millions of times.
+const CPU_CHANGE_HEADER = ids.CPU_CHANGE_HEADER;
+const EVENT_MASK = ids.EVENT_MASK;
+const TRC_TRACE_CPU_CHANGE = ids.TRC_TRACE_CPU_CHANGE;
+const TRC_TRACE_WRAP_BUFFER = ids.TRC_TRACE_WRAP_BUFFER;
 
 /** A problem found in the input, with the byte offset where it was found. */
 export interface TraceProblem {
@@ -94,6 +95,12 @@ export class TraceFramer {
   windowIndex = -1;
   /** Stop (status WindowEnd) instead of reading the next window header: for per-CPU cursors. */
   stopAtWindowEnd = false;
+  /**
+   * When > 0, onRecord sees only every Nth record (by file-order index) and the first record of
+   * each window; the others are framed and their TSCs tracked, nothing more. The index uses this.
+   */
+  sampleEvery = 0;
+  private firstInWindow = false;
   private inWindow = false;
   private windowEnd = 0;
   private windowStartOffset = 0;
@@ -260,6 +267,7 @@ export class TraceFramer {
         this.windowStartOffset = this.pos;
         this.windowEnd = this.pos + 12 + size;
         this.inWindow = true;
+        this.firstInWindow = true;
         this.pos += 12;
         continue;
       }
@@ -310,6 +318,12 @@ export class TraceFramer {
         cur.hi = buf.readUInt32LE(rel + 8);
         cur.known = true;
       }
+      if (this.sampleEvery > 0 && !this.firstInWindow && this.recordIndex % this.sampleEvery !== 0) {
+        this.recordIndex++;
+        this.pos += size;
+        continue;
+      }
+      this.firstInWindow = false;
       view.index = this.recordIndex++;
       view.offset = this.pos;
       view.cpu = this.cpu;
@@ -334,5 +348,5 @@ export class TraceFramer {
 
 /** True if `event` is a lost-records record (its own record in the output). */
 export function isLostRecords(event: number): boolean {
-  return event === TRC_LOST_RECORDS;
+  return event === ids.TRC_LOST_RECORDS;
 }

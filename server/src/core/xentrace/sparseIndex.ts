@@ -67,7 +67,7 @@ export class SparseIndex {
   /** Every Nth record in file order. */
   private readonly global = samples();
   /** Per CPU: the first record of each window and every Nth record of that CPU (for TSC seeks). */
-  private readonly perCpu = new Map<number, Samples & { count: number }>();
+  private readonly perCpu = new Map<number, Samples>();
 
   constructor(every = DEFAULT_EVERY) {
     this.every = Math.max(1, every);
@@ -113,7 +113,7 @@ export class SparseIndex {
         this.wTscHi.push(w.tscHi);
         this.wTscLo.push(w.tscLo);
         this.wKnown.push(w.tscKnown ? 1 : 0);
-        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, { ...samples(), count: 0 });
+        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, samples());
         next?.onWindow?.(w);
       },
       onProblem: (p) => {
@@ -122,10 +122,12 @@ export class SparseIndex {
         next?.onProblem?.(p);
       },
       onRecord: (v) => {
-        if (v.index % this.every === 0) push(this.global, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
-        const c = this.perCpu.get(v.cpu)!;
-        if (c.count++ % this.every === 0 || lastWindowSampled !== v.windowIndex) {
-          push(c, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+        const globalSample = v.index % this.every === 0;
+        if (globalSample) push(this.global, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+        // Per CPU: each window's first record and the global samples that fall in its windows
+        // (windows are contiguous, so a CPU's samples are never more than `every` records apart).
+        if (globalSample || lastWindowSampled !== v.windowIndex) {
+          push(this.perCpu.get(v.cpu)!, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
           lastWindowSampled = v.windowIndex;
         }
         this.records = v.index + 1;
@@ -210,7 +212,12 @@ export async function buildIndex(
 ): Promise<SparseIndex> {
   const index = new SparseIndex(options.every);
   index.fileSize = reader.size;
-  const summary = await scanTrace(reader, index.sink(options.also), { onProgress: options.onProgress });
+  const sink = index.sink(options.also);
+  const framer = new TraceFramer(sink);
+  // Without another consumer, only the samples need to reach the sink.
+  if (!options.also) framer.sampleEvery = index.every;
+  const summary = await scanTrace(reader, sink, { onProgress: options.onProgress, framer });
+  index.records = framer.recordIndex;
   index.ioError = summary.ioError;
   return index;
 }
