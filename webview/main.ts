@@ -374,7 +374,7 @@ table.addEventListener('keydown', (e) => {
   };
   if ((e.ctrlKey || e.metaKey) && e.key === 'c') {
     e.preventDefault();
-    void copySelection('text');
+    exportSelection('text', 'clipboard');
     return;
   }
   const action = keys[e.key];
@@ -447,17 +447,14 @@ function selectionRange(): { first: number; last: number } | undefined {
   return { first: Math.min(a, selected), last: Math.max(a, selected) };
 }
 
-async function copySelection(format: 'text' | 'json'): Promise<void> {
+/** Ctrl+C and Copy JSON go to the clipboard; Export opens a document. The host reads the records. */
+function exportSelection(format: 'text' | 'json', target: 'document' | 'clipboard'): void {
   const range = selectionRange();
-  if (!range) return;
-  if (format === 'text' && range.first === range.last) {
-    const r = [...cache.values(), ...timeBuf].find((x) => x.i === range.first);
-    if (r) {
-      vscode.postMessage({ type: 'copy', text: `#${r.i} CPU${r.cpu} ${r.tsc ?? '-'} ${r.name} ${r.summary}` });
-      return;
-    }
+  if (!range) {
+    showStatus('select a record first (shift+click or shift+arrows select a range)');
+    return;
   }
-  vscode.postMessage({ type: 'export', params: { ...range, format: format === 'json' ? 'json' : 'text' } });
+  vscode.postMessage({ type: 'export', params: { ...range, format }, target });
 }
 
 // ---- jump -------------------------------------------------------------------------------
@@ -825,8 +822,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       showStatus('the file changed on disk: reloading…');
       break;
     case 'command':
-      if (m.command === 'exportSelection') void copySelection('text');
-      else if (m.command === 'copySelectionJson') void copySelection('json');
+      if (m.command === 'exportSelection') exportSelection('text', 'document');
+      else if (m.command === 'copySelectionJson') exportSelection('json', 'clipboard');
       else if (m.command === 'showStats') void showStats();
       else filterInputs.text.focus();
       break;
@@ -835,19 +832,24 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
 
 // ---- toolbar ----------------------------------------------------------------------------
 orderSelect.value = order;
-orderSelect.addEventListener('change', () => {
-  order = orderSelect.value === 'time' ? 'time' : 'file';
+orderSelect.addEventListener('change', () => void changeOrder(orderSelect.value === 'time' ? 'time' : 'file'));
+
+/** Switches order and keeps the selected record (or the top one) in view. */
+async function changeOrder(next: 'file' | 'time'): Promise<void> {
+  const keep = selected >= 0 ? selected : mode() === 'time' ? timeBuf[timeTop]?.i ?? 0 : rowAt(top)?.i ?? 0;
+  order = next;
   resetRows();
   if (order === 'time') {
-    const from = selected >= 0 ? [...cache.values()].find((r) => r.i === selected)?.tsc : undefined;
-    void timeLoad(from ? { fromTsc: from, count: 400 } : { count: 400 }, 'replace');
+    const tsc = (await request('detail', { i: keep }))?.tsc ?? undefined;
+    await timeLoad(tsc ? { fromTsc: tsc, count: 400 } : { count: 400 }, 'replace');
+    const k = timeBuf.findIndex((r) => r.i === keep);
+    if (k > 0) timeTop = Math.max(0, k - 2);
   } else {
-    const at = timeBuf[timeTop]?.i ?? 0;
     timeBuf = [];
-    scrollTo(at);
+    scrollTo(keep - 2);
   }
   render();
-});
+}
 byId('jump-go').addEventListener('click', () => void jump());
 jumpInput.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') void jump();
@@ -869,8 +871,8 @@ onlyMatches.addEventListener('change', () => {
 byId('match-next').addEventListener('click', () => void nextMatch(1));
 byId('match-prev').addEventListener('click', () => void nextMatch(-1));
 byId('show-stats').addEventListener('click', () => void showStats());
-byId('export-text').addEventListener('click', () => void copySelection('text'));
-byId('copy-json').addEventListener('click', () => void copySelection('json'));
+byId('export-text').addEventListener('click', () => exportSelection('text', 'document'));
+byId('copy-json').addEventListener('click', () => exportSelection('json', 'clipboard'));
 hzInput.addEventListener('change', () => {
   const v = hzInput.value.trim();
   const ghz = /ghz$/i.test(v);

@@ -56,8 +56,8 @@ export interface ViewerState {
 export type FromWebview =
   | { type: 'ready' }
   | RequestMessage
-  | { type: 'export'; params: WithoutSession<TraceExportParams> }
-  | { type: 'copy'; text: string };
+  /** Text to a new xentrace document or to the clipboard; JSON always to the clipboard. */
+  | { type: 'export'; params: WithoutSession<TraceExportParams>; target: 'document' | 'clipboard' };
 
 /** Host → webview. */
 export type ToWebview =
@@ -74,16 +74,14 @@ export type ToWebview =
 /** Runtime check of a message from the webview (the host trusts nothing it receives). */
 export function isFromWebview(value: unknown): value is FromWebview {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; method?: unknown; id?: unknown; params?: unknown; text?: unknown };
+  const m = value as { type?: unknown; method?: unknown; id?: unknown; params?: unknown; target?: unknown };
   switch (m.type) {
     case 'ready':
       return true;
     case 'request':
       return typeof m.id === 'number' && typeof m.method === 'string' && (VIEWER_METHODS as readonly string[]).includes(m.method) && typeof m.params === 'object' && m.params !== null;
     case 'export':
-      return typeof m.params === 'object' && m.params !== null;
-    case 'copy':
-      return typeof m.text === 'string';
+      return typeof m.params === 'object' && m.params !== null && (m.target === 'document' || m.target === 'clipboard');
     default:
       return false;
   }

@@ -17,6 +17,7 @@ import {
   TraceRowsRequest,
   TraceStatsRequest,
   TraceTimeRowsRequest,
+  MAX_EXPORT_RECORDS,
   type TraceFilterProgress,
   type TraceIndexProgress,
 } from '../../../server/src/protocol/traceViewer';
@@ -85,16 +86,15 @@ export class TracePanel {
     const m: FromWebview = raw;
     switch (m.type) {
       case 'ready':
-        await this.open();
+        // A webview restored after being hidden starts over; the session and its index remain.
+        if (this.session) this.resume();
+        else await this.open();
         return;
       case 'request':
         await this.relay(m.id, m.method, m.params);
         return;
       case 'export':
-        await this.exportSelection(m.params.first, m.params.last, m.params.format);
-        return;
-      case 'copy':
-        await vscode.env.clipboard.writeText(m.text);
+        await this.exportSelection(m.params.first, m.params.last, m.params.format, m.target);
         return;
     }
   }
@@ -134,6 +134,11 @@ export class TracePanel {
     TracePanel.claim(this);
   }
 
+  private resume(): void {
+    this.post({ type: 'init', fileName: this.fileName, fileSize: this.lastProgress?.fileSize ?? 0 });
+    if (this.lastProgress) this.post({ type: 'indexProgress', progress: this.lastProgress });
+  }
+
   private fail(message: string): void {
     this.openFailed = message;
     this.post({ type: 'openFailed', fileName: this.fileName, message });
@@ -164,13 +169,14 @@ export class TracePanel {
     await this.open();
   }
 
-  async exportSelection(first: number, last: number, format: 'text' | 'json'): Promise<void> {
+  async exportSelection(first: number, last: number, format: 'text' | 'json', target: 'document' | 'clipboard'): Promise<void> {
     if (!this.session) return;
     const result = await this.client.sendRequest(TraceExportRequest, { session: this.session, first, last, format });
-    const more = result.truncated ? ` (the first ${result.text.split('\n').length - 1} records only)` : '';
-    if (format === 'json') {
+    const more = result.truncated ? ` (the first ${MAX_EXPORT_RECORDS} records only)` : '';
+    if (format === 'json' || target === 'clipboard') {
       await vscode.env.clipboard.writeText(result.text);
-      void vscode.window.showInformationMessage(`Copied records ${first}…${last} as JSON${more}.`);
+      const what = first === last ? `record ${first}` : `records ${first}…${last}`;
+      vscode.window.setStatusBarMessage(`XenScope: copied ${what}${format === 'json' ? ' as JSON' : ''}${more}`, 4000);
       return;
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'xentrace', content: result.text });

@@ -175,6 +175,18 @@ suite('binary trace viewer in a real VS Code', () => {
     assert.match(panel.openFailed!, /not a xentrace file: expected a CPU_CHANGE record \(bytes 03 f0 01 20\) at offset 0, found 68 65 6c 6c/);
   });
 
+  test('the viewer reloads when the file changes on disk', async () => {
+    const file = path.join(tmp, 'growing.xentrace');
+    fs.writeFileSync(file, bytes.subarray(0, raw[50_000]!.offset));
+    const growing = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.open', growing);
+    const before = await panelFor(growing, (p) => p.progress?.done === true);
+    assert.equal(before.progress!.records, 50_000);
+    fs.writeFileSync(file, bytes);
+    const after = await panelFor(growing, (p) => p.progress?.done === true && p.session !== before.session);
+    assert.equal(after.progress!.records, raw.length);
+  });
+
   test('a truncated trace opens with the problem at its offset', async () => {
     // Cut 3 bytes into the record that starts at the 100 000th record's offset.
     const cut = raw[100_000]!.offset + 3;

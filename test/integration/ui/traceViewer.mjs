@@ -106,6 +106,48 @@ export const traceViewerScenario = {
     await frame.locator('#detail', { hasText: `offset ${all[Number(cells[0])].offset}` }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: resultPath(results, 'trace-viewer-jump.png') });
 
+    // Keyboard: the down arrow selects the next record in file order.
+    await frame.locator('#table').focus();
+    await page.keyboard.press('ArrowDown');
+    await frame.locator('#rows .row.selected .c-num', { hasText: new RegExp(`^${Number(cells[0]) + 1}$`) }).waitFor({ timeout: 10_000 });
+
+    // Hidden and restored: open another file in the same group, come back, same place.
+    const topBefore = (await renderedRows(frame))[0][0];
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first().dblclick();
+    await page.locator('iframe.webview.ready').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await page.locator('.tabs-container .tab', { hasText: SAMPLE }).click();
+    await frame.locator('#rows .row.selected').waitFor({ timeout: 20_000 });
+    assert.equal((await renderedRows(frame))[0][0], topBefore);
+    assert.equal(await frame.locator('#rows .row.selected .c-num').textContent(), String(Number(cells[0]) + 1));
+
+    // Time order: rows merged across CPUs, TSCs never decrease down the screen.
+    await frame.locator('#order').selectOption('time');
+    await frame.locator('#rows .row:not(.empty)').first().waitFor({ timeout: 20_000 });
+    // The selected record stays in view.
+    await frame.locator('#rows .row.selected .c-num', { hasText: new RegExp(`^${Number(cells[0]) + 1}$`) }).waitFor({ timeout: 20_000 });
+    // The painted sequence is the CLI's --order time sequence from the same record on.
+    const timeRows = await renderedRows(frame);
+    const cliTime = cliRecords(repo, ['--order', 'time']).map((r) => r.i);
+    const at = cliTime.indexOf(Number(timeRows[0][0]));
+    assert.ok(at >= 0 && timeRows.length > 5);
+    assert.deepEqual(timeRows.map((c) => Number(c[0])), cliTime.slice(at, at + timeRows.length));
+    // Scroll down a few pages with the wheel: still the CLI's sequence.
+    for (let k = 0; k < 3; k++) await frame.locator('#rows').hover().then(() => page.mouse.wheel(0, 400));
+    await page.waitForTimeout(500);
+    const scrolled = await renderedRows(frame);
+    const at2 = cliTime.indexOf(Number(scrolled[0][0]));
+    assert.ok(at2 > at, `scrolled from ${at} to ${at2}`);
+    assert.deepEqual(scrolled.map((c) => Number(c[0])), cliTime.slice(at2, at2 + scrolled.length));
+    await page.screenshot({ path: resultPath(results, 'trace-viewer-time-order.png') });
+    await frame.locator('#order').selectOption('file');
+
+    // Export the selection as text: an untitled xentrace document opens.
+    await frame.locator('#export-text').click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'CPU' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: resultPath(results, 'trace-viewer-export.png') });
+    await page.locator('.tabs-container .tab', { hasText: SAMPLE }).click();
+
     // Statistics: per-CPU counts as the CLI's records say.
     await frame.locator('#show-stats').click();
     await frame.locator('#stats h2', { hasText: 'Statistics' }).waitFor({ timeout: 10_000 });

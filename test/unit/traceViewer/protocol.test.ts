@@ -28,8 +28,8 @@ describe('isFromWebview', () => {
   it('accepts the messages the webview sends', () => {
     assert.ok(isFromWebview({ type: 'ready' }));
     assert.ok(isFromWebview({ type: 'request', id: 1, method: 'rows', params: { start: 0, count: 10 } }));
-    assert.ok(isFromWebview({ type: 'export', params: { first: 0, last: 9, format: 'text' } }));
-    assert.ok(isFromWebview({ type: 'copy', text: 'x' }));
+    assert.ok(isFromWebview({ type: 'export', params: { first: 0, last: 9, format: 'text' }, target: 'document' }));
+    assert.ok(isFromWebview({ type: 'export', params: { first: 0, last: 0, format: 'json' }, target: 'clipboard' }));
   });
 
   it('rejects anything else', () => {
@@ -40,8 +40,9 @@ describe('isFromWebview', () => {
       { type: 'request', id: '1', method: 'rows', params: {} },
       { type: 'request', id: 1, method: 'readFile', params: {} },
       { type: 'request', id: 1, method: 'rows' },
-      { type: 'copy', text: 42 },
+      { type: 'copy', text: 'x' },
       { type: 'export' },
+      { type: 'export', params: { first: 0, last: 1, format: 'text' }, target: 'file:///tmp/x' },
       { type: 'open', path: '/etc/passwd' },
     ]) {
       assert.equal(isFromWebview(m), false, JSON.stringify(m));
