@@ -61,14 +61,80 @@ export interface Frame {
 /** Which token of a frame a column falls in. */
 export type FrameToken = 'address' | 'symbol' | 'offset' | 'module' | 'frame';
 
-function emptyFrame(line: number, start: number, format: FrameFormat, role: FrameRole): Frame {
-  return {
-    line, start, end: start, address: undefined, addrStart: -1, addrEnd: -1,
-    symbol: undefined, symStart: -1, symEnd: -1, offset: undefined, size: undefined, offStart: -1, offEnd: -1,
-    module: undefined, buildId: undefined, modStart: -1, modEnd: -1, reliable: true, format, role,
-    register: undefined, xenMarker: undefined, sourceFile: undefined, sourceLine: undefined, inlined: false,
-    context: 'task',
-  };
+/**
+ * A parsed frame. The address is kept as its hex text and turned into a bigint only when asked
+ * for: most frames of a large log are never hovered, and BigInt parsing dominated parse time.
+ */
+class ParsedFrame implements Frame {
+  end: number;
+  addrStart = -1;
+  addrEnd = -1;
+  symbol: string | undefined = undefined;
+  symStart = -1;
+  symEnd = -1;
+  offset: number | undefined = undefined;
+  size: number | undefined = undefined;
+  offStart = -1;
+  offEnd = -1;
+  module: string | undefined = undefined;
+  buildId: string | undefined = undefined;
+  modStart = -1;
+  modEnd = -1;
+  reliable = true;
+  register: string | undefined = undefined;
+  xenMarker: string | undefined = undefined;
+  sourceFile: string | undefined = undefined;
+  sourceLine: number | undefined = undefined;
+  inlined = false;
+  context = 'task';
+  private addrHex: string | undefined = undefined;
+  private addrValue: bigint | undefined = undefined;
+
+  constructor(public line: number, public start: number, public format: FrameFormat, public role: FrameRole) {
+    this.end = start;
+  }
+
+  get address(): bigint | undefined {
+    if (this.addrValue === undefined && this.addrHex !== undefined) this.addrValue = BigInt('0x' + this.addrHex);
+    return this.addrValue;
+  }
+  set address(v: bigint | undefined) {
+    this.addrValue = v;
+    this.addrHex = undefined;
+  }
+  /** Sets the address from hex digits in `line` (parsed lazily). */
+  setAddressText(line: string, start: number, end: number): void {
+    this.addrHex = line.slice(start, end);
+    this.addrValue = undefined;
+    this.addrStart = start;
+    this.addrEnd = end;
+  }
+}
+
+function emptyFrame(line: number, start: number, format: FrameFormat, role: FrameRole): ParsedFrame {
+  return new ParsedFrame(line, start, format, role);
+}
+
+/** Copies every field of a frame (including the address) onto another. */
+function copyFrame(to: ParsedFrame, from: Frame): void {
+  to.address = from.address;
+  to.addrStart = from.addrStart;
+  to.addrEnd = from.addrEnd;
+  to.symbol = from.symbol;
+  to.symStart = from.symStart;
+  to.symEnd = from.symEnd;
+  to.offset = from.offset;
+  to.size = from.size;
+  to.offStart = from.offStart;
+  to.offEnd = from.offEnd;
+  to.module = from.module;
+  to.buildId = from.buildId;
+  to.modStart = from.modStart;
+  to.modEnd = from.modEnd;
+  to.end = from.end;
+  to.xenMarker = from.xenMarker;
+  to.sourceFile = from.sourceFile;
+  to.sourceLine = from.sourceLine;
 }
 
 /** The token of `frame` under `column`, if any. */
@@ -113,9 +179,6 @@ function hexRun(line: string, pos: number, end: number, max = 16): number {
   let i = pos;
   while (i < end && i - pos < max && isHexDigit(line.charCodeAt(i))) i++;
   return i;
-}
-function parseHex(line: string, start: number, end: number): bigint {
-  return BigInt('0x' + line.slice(start, end));
 }
 /** Parses `0xHEX` or a decimal number at pos; returns [value, end] or undefined. */
 function parseNumber(line: string, pos: number, end: number): [number, number] | undefined {
@@ -323,9 +386,7 @@ function parseAddressFrame(line: string, pos: number, end: number, lineNo: numbe
     const close = line.indexOf('}', h + 2);
     if (close < 0 || close - h > MAX_SYMBOL) return undefined;
     const f = emptyFrame(lineNo, pos, 'x86-2.6.17', 'trace');
-    f.address = parseHex(line, pos + 1, h);
-    f.addrStart = pos + 1;
-    f.addrEnd = h;
+    f.setAddressText(line, pos + 1, h);
     const ref = parseSymbolRef(line, h + 2, close);
     if (ref) applyRef(f, ref);
     f.end = close + 1;
@@ -342,9 +403,7 @@ function parseAddressFrame(line: string, pos: number, end: number, lineNo: numbe
     return undefined;
   }
   const f = emptyFrame(lineNo, pos, xen ? 'xen' : isAngle ? 'bare' : 'ppc', 'trace');
-  f.address = parseHex(line, hs, h);
-  f.addrStart = hs;
-  f.addrEnd = h;
+  f.setAddressText(line, hs, h);
   let i = h + closeLen;
   if (!isAngle) {
     // ppc64: [stack pointer] [pc] sym+off/size — the first bracket is the stack pointer.
@@ -352,9 +411,7 @@ function parseAddressFrame(line: string, pos: number, end: number, lineNo: numbe
     if (line.charCodeAt(p) !== 91) return undefined;
     const h2 = hexRun(line, p + 1, end);
     if (h2 - p - 1 < 8 || line.charCodeAt(h2) !== 93) return undefined;
-    f.address = parseHex(line, p + 1, h2);
-    f.addrStart = p + 1;
-    f.addrEnd = h2;
+    f.setAddressText(line, p + 1, h2);
     i = h2 + 1;
   }
   let p = skipSpaces(line, i, end);
@@ -568,9 +625,7 @@ export function parseRegisterFrames(line: string, start: number, end: number, li
       // ppc `NIP [c00000000022d79c] sym+off/size`
       const h = hexRun(line, p + 1, end);
       if (line.charCodeAt(h) !== 93) break;
-      f.address = parseHex(line, p + 1, h);
-      f.addrStart = p + 1;
-      f.addrEnd = h;
+      f.setAddressText(line, p + 1, h);
       f.end = h + 1;
       const q = skipSpaces(line, h + 1, end);
       const ref = q < end ? parseSymbolRef(line, q, end) : undefined;
@@ -588,7 +643,7 @@ export function parseRegisterFrames(line: string, start: number, end: number, li
       // `[<a>]  [<a>] sym`: keep the one with the symbol
       let best = frames[0];
       for (const g of frames) if (g.symbol !== undefined && g.address === best.address) best = g;
-      Object.assign(f, { ...best, start: f.start, format: 'register', role: 'register', register, context: 'regs' });
+      copyFrame(f, best);
       f.reliable = true;
       out.push(f);
       pos = skipSpaces(line, best.end, end);
@@ -596,9 +651,7 @@ export function parseRegisterFrames(line: string, start: number, end: number, li
     }
     const h = hexRun(line, p, end);
     if (h - p >= 6 && (h >= end || line.charCodeAt(h) === 32)) {
-      f.address = parseHex(line, p, h);
-      f.addrStart = p;
-      f.addrEnd = h;
+      f.setAddressText(line, p, h);
       f.end = h;
       let q = skipSpaces(line, h, end);
       if (line.charCodeAt(q) === 40 /* ( */) {

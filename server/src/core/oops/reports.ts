@@ -11,11 +11,22 @@ export type ReportKind =
 
 export interface Register {
   name: string;
-  value: bigint;
+  /** The value as printed (hex digits). */
+  hex: string;
+  /** The value (parsed on first use). */
+  readonly value: bigint;
   line: number;
   /** Columns of the value in the original line. */
   start: number;
   end: number;
+}
+
+/** Registers keep their hex text; the bigint is made only when someone looks at it. */
+class RegisterValue implements Register {
+  constructor(readonly name: string, readonly hex: string, readonly line: number, readonly start: number, readonly end: number) {}
+  get value(): bigint {
+    return BigInt('0x' + this.hex);
+  }
 }
 
 export interface ContextBlock {
@@ -112,6 +123,8 @@ const KIND_BY_GROUP: (ReportKind | 'secondary-oops' | 'secondary-panic' | 'xen-p
 const HEADLINE_FIRST = new Uint8Array(128);
 for (const ch of "BNwErkWIUPgOiKT-*'tC8[XAF") HEADLINE_FIRST[ch.charCodeAt(0)] = 1;
 
+const TRACE_FIRST = new Uint8Array(128);
+for (const ch of 'CBsXEGS') TRACE_FIRST[ch.charCodeAt(0)] = 1;
 const TRACE_HEADER =
   / {0,16}(Call Trace:|Call trace:|Backtrace:|stack backtrace:|Xen call trace:|Exception stack\(|Guest stack trace from|Xen stack trace from|Stack:)/y;
 const IDENTITY_CPU =
@@ -275,7 +288,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
     if (open && i - open.lastLine > 80 && !reversed) close();
 
     // Headlines
-    if (c < 128 && HEADLINE_FIRST[c] === 1) {
+    if (c < 128 && HEADLINE_FIRST[c] === 1 && (c !== 91 || line.charCodeAt(pos + 1) === 32)) {
       HEADLINE.lastIndex = pos;
       const m = HEADLINE.exec(line);
       if (m) {
@@ -376,7 +389,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
     if (!open) {
       // a call trace without a headline (excerpts, dump_stack()): a report of its own
       TRACE_HEADER.lastIndex = pos;
-      const h = TRACE_HEADER.exec(line);
+      const h = c < 128 && TRACE_FIRST[c] === 1 ? TRACE_HEADER.exec(line) : null;
       if (h && (h[1] === 'Call Trace:' || h[1] === 'Call trace:' || h[1] === 'Backtrace:' || h[1] === 'Xen call trace:')) {
         start('backtrace', h[1], i, xen);
       }
@@ -385,7 +398,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
       const report = open.report;
       // Trace headers
       TRACE_HEADER.lastIndex = pos;
-      const h = TRACE_HEADER.exec(line);
+      const h = c < 128 && TRACE_FIRST[c] === 1 ? TRACE_HEADER.exec(line) : null;
       if (h) {
         const header = h[1];
         open.lastLine = i;
@@ -406,7 +419,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
           continue;
         }
         CODE_LINE.lastIndex = pos;
-        if (CODE_LINE.test(line)) {
+        if ((c === 67 || c === 75 || c === 88) && CODE_LINE.test(line)) {
           report.code = { line: i, start: pos, text: line.slice(pos, end) };
           open.lastLine = i;
           if (line.startsWith('Xen code around', pos) || line.startsWith('Code: ', pos)) {
@@ -415,7 +428,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
           }
           continue;
         }
-        const regFrames = parseRegisterFrames(line, pos, end, i);
+        const regFrames = looksLikeRegister(line, pos, end) ? parseRegisterFrames(line, pos, end, i) : [];
         if (regFrames.length > 0) {
           for (const f of regFrames) {
             report.frames.push(f);
@@ -426,12 +439,12 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
           continue;
         }
         REGISTER_LINE.lastIndex = pos;
-        if (REGISTER_LINE.test(line)) {
+        if (regFrames.length === 0 && looksLikeRegister(line, pos, end) && REGISTER_LINE.test(line)) {
           collectRegisters(report, line, pos, end, i);
           open.lastLine = i;
           continue;
         }
-        const ko = line.indexOf('Kernel Offset: ', pos);
+        const ko = c === 75 ? line.indexOf('Kernel Offset: ', pos) : -1;
         if (ko >= 0) {
           const m = KERNEL_OFFSET.exec(line);
           if (m) {
@@ -530,6 +543,21 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
   return { lineCount, reports, frames, diagnostics, reversed, kernelOffset: logKernelOffset };
 }
 
+/** Cheap test before the register regexes: a short name, then `:`, ` :`, ` is at`, ` @` or ` [` soon. */
+function looksLikeRegister(line: string, pos: number, end: number): boolean {
+  const limit = Math.min(end, pos + 12);
+  for (let i = pos; i < limit; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58 /* : */ || c === 64 /* @ */) return true;
+    if (c === 32 && i + 1 < end) {
+      const n = line.charCodeAt(i + 1);
+      if (n === 58 || n === 105 /* i(s at) */ || n === 64 || n === 91) return true;
+      if (i > pos && line.charCodeAt(i - 1) !== 32 && !(line.startsWith('Krnl', pos) || line.startsWith('RIP', pos))) return false;
+    }
+  }
+  return false;
+}
+
 function mayHoldFrame(line: string, pos: number, end: number): boolean {
   const plus = line.indexOf('+', pos);
   if (plus >= 0 && plus < end) return true;
@@ -590,7 +618,7 @@ function collectRegisters(report: Report, line: string, pos: number, end: number
   let guard = 0;
   while ((m = REGISTER_PAIR.exec(payload)) !== null && guard++ < 64) {
     const valueStart = m.index + m[0].length - m[2].length;
-    report.registers.push({ name: m[1], value: BigInt('0x' + m[2]), line: i, start: valueStart, end: valueStart + m[2].length });
+    report.registers.push(new RegisterValue(m[1], m[2], i, valueStart, valueStart + m[2].length));
   }
   // ppc `GPR00: v0 v1 v2 v3`, s390 `Krnl GPRS: …`: numbered rows of values
   const gpr = /^(GPR)(\d\d): /.exec(payload.slice(pos));
@@ -600,7 +628,7 @@ function collectRegisters(report: Report, line: string, pos: number, end: number
     re.lastIndex = pos + gpr[0].length;
     let v: RegExpExecArray | null;
     while ((v = re.exec(payload)) !== null && n < 64) {
-      report.registers.push({ name: `GPR${String(n).padStart(2, '0')}`, value: BigInt('0x' + v[0]), line: i, start: v.index, end: v.index + 16 });
+      report.registers.push(new RegisterValue(`GPR${String(n).padStart(2, '0')}`, v[0], i, v.index, v.index + 16));
       n++;
     }
   }
