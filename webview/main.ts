@@ -800,6 +800,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     }
     case 'init':
+      document.body.dataset.initMs ??= String(Math.round(performance.now()));
       byId('file-name').textContent = m.fileName;
       document.body.classList.add('ready');
       break;
@@ -809,6 +810,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       message.hidden = false;
       break;
     case 'indexProgress':
+      document.body.dataset.firstProgressMs ??= String(Math.round(performance.now()));
       onIndexProgress(m.progress);
       break;
     case 'filterProgress':
@@ -887,4 +889,5 @@ new ResizeObserver(() => {
   drawDensity();
 }).observe(table);
 
+document.body.dataset.readyMs = String(Math.round(performance.now()));
 vscode.postMessage({ type: 'ready' });

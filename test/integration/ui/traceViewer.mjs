@@ -45,8 +45,9 @@ async function openFromExplorer(page, frame) {
     const binary = page.getByRole('button', { name: 'Open Anyway' }).waitFor({ timeout: 30_000 }).then(() => 'text', () => 'none');
     const what = await Promise.race([painted, binary]);
     if (what === 'viewer') {
-      const inWebview = await frame.locator('body').getAttribute('data-first-rows-ms');
-      return `${Date.now() - clicked} ms after the click, ${inWebview} ms after the webview document started`;
+      const at = (name) => frame.locator('body').getAttribute(`data-${name}-ms`);
+      const [ready, init, progress, rows] = [await at('ready'), await at('init'), await at('first-progress'), await at('first-rows')];
+      return `${Date.now() - clicked} ms after the click; in the webview document: script ready ${ready} ms, session open ${init} ms, first index progress ${progress} ms, rows painted ${rows} ms`;
     }
     if (Date.now() > deadline) throw new Error('the trace keeps opening in the text editor');
     await page.keyboard.press('Control+w');
