@@ -9,6 +9,7 @@ import { firstRecordAtOrAfter, timeOrdered } from '../../../server/src/core/xent
 import { isProblem, iterateRecords, readTraceBuffer, scanTrace } from '../../../server/src/core/xentrace/traceReader';
 import { TraceFramer } from '../../../server/src/core/xentrace/framer';
 import { StatsCollector } from '../../../server/src/core/xentrace/stats';
+import { TraceFile } from '../../../server/src/core/xentrace/traceFile';
 import type { TraceRecord } from '../../../server/src/core/xentrace/record';
 import { syntheticTrace } from '../../xentrace-gen/synthetic';
 import { cpuChange, recordBytes } from '../../xentrace-gen/traceWriter';
@@ -135,6 +136,24 @@ describe('real 8-CPU HVM trace [S1], end to end', () => {
     assert.equal(s.firstTsc, '50475882825885');
     assert.equal(s.lastTsc, '50484269673030');
     assert.deepEqual(Object.keys(s.perClass).sort(), ['TRC_HVM', 'TRC_SCHED']);
+  });
+});
+
+describe('TraceFile (what the viewer opens)', () => {
+  it('indexes with statistics, reads record i, seeks by TSC, reports open errors as data', async () => {
+    const tf = await TraceFile.open(S1, { every: 256 });
+    assert.ok(tf instanceof TraceFile);
+    assert.equal(tf.recordCount, 180466);
+    assert.equal(tf.problemCount, 0);
+    assert.equal(tf.stats.tscHz?.samples, 4107);
+    const [first] = await tf.records(0);
+    assert.equal(first!.offset, 12);
+    // The last record (xxd 003b7580) carries the trace's largest TSC.
+    const last = await tf.firstAtOrAfter(50484269673030n);
+    assert.equal(last?.offset, 0x3b7580);
+    await tf.close();
+    const missing = await TraceFile.open(path.join(FIX, 'no-such-file'));
+    assert.ok(!(missing instanceof TraceFile) && /cannot read/.test(missing.error));
   });
 });
 

@@ -9,6 +9,7 @@ const CPU_CHANGE_HEADER = ids.CPU_CHANGE_HEADER;
 const EVENT_MASK = ids.EVENT_MASK;
 const TRC_TRACE_CPU_CHANGE = ids.TRC_TRACE_CPU_CHANGE;
 const TRC_TRACE_WRAP_BUFFER = ids.TRC_TRACE_WRAP_BUFFER;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** A problem found in the input, with the byte offset where it was found. */
 export interface TraceProblem {
@@ -175,6 +176,9 @@ export class TraceFramer {
     const len = buf.length;
     const view = this.view;
     view.buf = buf;
+    // A word view of the chunk when it is 4-byte aligned in memory (records are 4-byte aligned
+    // in the file): one typed-array load per header instead of four byte loads.
+    const words = LITTLE_ENDIAN && (buf.byteOffset & 3) === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, len >>> 2) : undefined;
     for (;;) {
       const rel = this.pos - base;
       const avail = len - rel;
@@ -280,7 +284,7 @@ export class TraceFramer {
         this.inWindow = false;
         return FeedStatus.Done;
       }
-      const header = buf.readUInt32LE(rel);
+      const header = words !== undefined && (rel & 3) === 0 ? words[rel >>> 2]! : buf.readUInt32LE(rel);
       const event = header & EVENT_MASK;
       const nWords = (header >>> 28) & 7;
       const hasTsc = header >>> 31 === 1;
@@ -314,8 +318,13 @@ export class TraceFramer {
       }
       const cur = this.cur;
       if (hasTsc) {
-        cur.lo = buf.readUInt32LE(rel + 4);
-        cur.hi = buf.readUInt32LE(rel + 8);
+        if (words !== undefined && (rel & 3) === 0) {
+          cur.lo = words[(rel >>> 2) + 1]!;
+          cur.hi = words[(rel >>> 2) + 2]!;
+        } else {
+          cur.lo = buf.readUInt32LE(rel + 4);
+          cur.hi = buf.readUInt32LE(rel + 8);
+        }
         cur.known = true;
       }
       if (this.sampleEvery > 0 && !this.firstInWindow && this.recordIndex % this.sampleEvery !== 0) {

@@ -149,14 +149,8 @@ export class SparseIndex {
       windowTsc: (w) => (w < this.windowCount ? { hi: this.wTscHi.data[w]!, lo: this.wTscLo.data[w]!, known: this.wKnown.data[w] === 1 } : undefined),
     };
     const framer = new TraceFramer(withWindows);
-    framer.seekRecord({
-      offset: s.offset.data[k]!,
-      recordIndex: s.record.data[k]!,
-      window: this.window(s.window.data[k]!),
-      tscHi: s.tscHi.data[k]!,
-      tscLo: s.tscLo.data[k]!,
-      tscKnown: s.known.data[k] === 1,
-    });
+    const at = sampleAt(s, k);
+    framer.seekRecord({ ...at, recordIndex: at.record, window: this.window(at.window), tscKnown: at.known });
     return framer;
   }
 
@@ -164,7 +158,7 @@ export class SparseIndex {
    * For one CPU, the sample to start from when looking for the first record with TSC >= `tsc`:
    * the last sample whose TSC is below it (or the first sample).
    */
-  cpuStartForTsc(cpu: number, tsc: bigint): { window: number; offset: number; record: number; tscHi: number; tscLo: number; known: boolean } | undefined {
+  cpuStartForTsc(cpu: number, tsc: bigint): SamplePoint | undefined {
     const s = this.perCpu.get(cpu);
     if (!s || s.offset.length === 0) return undefined;
     const hiW = Number(tsc >> 32n);
@@ -181,19 +175,33 @@ export class SparseIndex {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return {
-      window: s.window.data[best]!,
-      offset: s.offset.data[best]!,
-      record: s.record.data[best]!,
-      tscHi: s.tscHi.data[best]!,
-      tscLo: s.tscLo.data[best]!,
-      known: s.known.data[best] === 1,
-    };
+    return sampleAt(s, best);
   }
 
   stats(): TraceIndexStats {
     return { records: this.records, windows: this.windowCount, problems: this.problemCount, fileSize: this.fileSize, cpus: this.cpus() };
   }
+}
+
+/** A sampled record: where it is and the TSC state of its CPU there. */
+export interface SamplePoint {
+  window: number;
+  offset: number;
+  record: number;
+  tscHi: number;
+  tscLo: number;
+  known: boolean;
+}
+
+function sampleAt(s: Samples, k: number): SamplePoint {
+  return {
+    window: s.window.data[k]!,
+    offset: s.offset.data[k]!,
+    record: s.record.data[k]!,
+    tscHi: s.tscHi.data[k]!,
+    tscLo: s.tscLo.data[k]!,
+    known: s.known.data[k] === 1,
+  };
 }
 
 function push(s: Samples, offset: number, record: number, window: number, hi: number, lo: number, known: boolean): void {
