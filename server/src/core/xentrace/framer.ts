@@ -275,7 +275,40 @@ export class TraceFramer {
         this.pos += 12;
         continue;
       }
-      // Inside a window.
+      // Inside a window. Index pass: skip unsampled records in a tight loop over words, leaving
+      // samples, window boundaries and anything unusual to the general path below.
+      if (words !== undefined && this.sampleEvery > 0 && !this.firstInWindow && (rel & 3) === 0) {
+        const start = rel >>> 2;
+        const endW = Math.min(len, this.windowEnd - base) >>> 2;
+        const every = this.sampleEvery;
+        const cur = this.cur;
+        let r = start;
+        let idx = this.recordIndex;
+        const nextSample = idx + ((every - (idx % every)) % every);
+        while (r < endW) {
+          const h = words[r]!;
+          const ev = h & EVENT_MASK;
+          const sizeW = 1 + (h >>> 31) * 2 + ((h >>> 28) & 7);
+          if (r + sizeW > endW || ev === TRC_TRACE_CPU_CHANGE || ev >>> 16 === 0) break;
+          if (ev === TRC_TRACE_WRAP_BUFFER) {
+            r += sizeW;
+            continue;
+          }
+          if (idx === nextSample) break;
+          if (h >>> 31 === 1) {
+            cur.lo = words[r + 1]!;
+            cur.hi = words[r + 2]!;
+            cur.known = true;
+          }
+          idx++;
+          r += sizeW;
+        }
+        if (r !== start) {
+          this.recordIndex = idx;
+          this.pos = base + (r << 2);
+          continue;
+        }
+      }
       if (avail < 4) {
         if (!eof) return FeedStatus.NeedMore;
         if (avail > 0) this.problem(this.pos, 'truncated', `file ends ${avail} bytes into the record header at offset ${this.pos}`);
