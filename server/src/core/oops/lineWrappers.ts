@@ -18,7 +18,6 @@ export interface PeeledLine {
 
 // Each wrapper regex is sticky and anchored where the previous wrapper ended, so a line is
 // scanned once from left to right; every quantifier is bounded or runs over a disjoint class.
-const PRINTK_TIME = /\[ {0,12}\d{1,12}\.\d{1,9}\] ?/y;
 const CALLER_ID = /\[ {0,8}[TC]\d{1,10}\] ?/y;
 const DMESG_T = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] ?/y;
 const LEVEL = /<\d{1,3}>/y;
@@ -32,6 +31,21 @@ const SYSLOG_TAG = /(?:(?:[^\s:]{1,64}:?|:[^\s:]{1,62}:) )?kernel(?:\[\d{1,10}\]
 const WALL_KERNEL = / {0,8}kernel: ?/y;
 const BAT_GUTTER = / {0,8}\d{1,9} {1,4}│ ?/y;
 const LOGIN_PROMPT = /\S{1,64} login: /y;
+
+/** `[ 1234.567890]` plus one optional space, by hand (it starts nearly every line). */
+function scanPrintkTime(line: string, pos: number, end: number): number {
+  let i = pos + 1;
+  const limit = Math.min(end, pos + 32);
+  while (i < limit && line.charCodeAt(i) === 32) i++;
+  const d0 = i;
+  while (i < limit && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
+  if (i === d0 || line.charCodeAt(i) !== 46) return -1;
+  const f0 = ++i;
+  while (i < limit && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
+  if (i === f0 || line.charCodeAt(i) !== 93) return -1;
+  i++;
+  return line.charCodeAt(i) === 32 ? i + 1 : i;
+}
 
 function matchAt(re: RegExp, line: string, at: number): number {
   re.lastIndex = at;
@@ -54,9 +68,12 @@ export function peelLine(line: string, out?: PeeledLine): PeeledLine {
     const c = line.charCodeAt(pos);
     let next = -1;
     if (c === 91 /* [ */) {
-      next = matchAt(PRINTK_TIME, line, pos);
-      if (next < 0) next = matchAt(CALLER_ID, line, pos);
-      if (next < 0) next = matchAt(DMESG_T, line, pos);
+      const c1 = line.charCodeAt(pos + 1);
+      // `[<addr>]` frames and `[ INFO: …` banners are payload: only digits, spaces, T/C ids and day names follow a `[` wrapper
+      if (c1 === 60) break;
+      next = scanPrintkTime(line, pos, end);
+      if (next < 0 && (c1 === 32 || c1 === 84 || c1 === 67)) next = matchAt(CALLER_ID, line, pos);
+      if (next < 0 && c1 >= 65 && c1 <= 90) next = matchAt(DMESG_T, line, pos);
       if (next < 0 && xen) next = matchAt(XEN_TIME, line, pos);
     } else if (c === 60 /* < */) {
       next = matchAt(LEVEL, line, pos);

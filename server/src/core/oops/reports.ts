@@ -1,7 +1,7 @@
 // Splits a kernel/Xen log into reports (soft lockup, Oops, WARNING, Xen crash, …) and collects every
 // frame of the log. One pass over the lines; per line: peel wrappers, one headline regex (after a
 // first-character filter), frame parsing only on lines that can hold a frame. Linear time.
-import { type Frame, parseFrames, parseRegisterFrames, scanMarkers, tokenAt, type FrameToken } from './frames';
+import { type ContextMarker, type Frame, parseFrames, parseRegisterFrames, scanMarkers, tokenAt, type FrameToken } from './frames';
 import { peelLine, type PeeledLine } from './lineWrappers';
 import { groupReports, reportSignature } from './signature';
 
@@ -142,6 +142,8 @@ const REGISTER_PAIR = /\b([A-Za-z][A-Za-z0-9]{0,7})\s{0,2}:\s{0,12}(?:[0-9a-f]{4
 const CODE_LINE = / {0,16}(?:Code: |Krnl Code: |Xen code around )/y;
 const KERNEL_OFFSET = /Kernel Offset: 0x([0-9a-f]{1,16}) from/;
 const SYSLOG_CLOCK = / (\d\d):(\d\d):(\d\d)/y;
+
+const NO_MARKERS: readonly ContextMarker[] = Object.freeze([]);
 
 /** Kinds whose `Oops:` line belongs to them when it follows within a few lines. */
 const OOPS_ATTACHES_TO = new Set<ReportKind>(['page-fault', 'bug', 'gpf', 'kasan', 'double-fault', 'oops']);
@@ -455,7 +457,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
         }
       }
       // Context markers at the start (2.6 also puts them between frames on one line)
-      const markers = line.charCodeAt(pos) === 60 ? scanMarkers(line, pos, end) : [];
+      const markers = line.charCodeAt(pos) === 60 ? scanMarkers(line, pos, end) : NO_MARKERS;
       for (const mk of markers) applyMarker(open, mk.name, i);
       if (markers.length > 0) open.lastLine = i;
     }

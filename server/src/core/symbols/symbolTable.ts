@@ -38,6 +38,9 @@ export interface SymbolColumns {
   count: number;
 }
 
+/** One-character strings for the nm type bytes, made once. */
+const TYPE_LETTERS: readonly string[] = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
+
 function bigOf(hi: number, lo: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
@@ -108,7 +111,7 @@ export class SymbolTable {
       name: this.names[i],
       address: this.addressAt(i),
       size: g < this.count ? this.distance(i, g) : undefined,
-      type: String.fromCharCode(this.types[i]),
+      type: TYPE_LETTERS[this.types[i]],
       module: this.modules[i] === 0 ? undefined : this.moduleNames[this.modules[i]],
     };
   }
@@ -137,7 +140,7 @@ export class SymbolTable {
   lookup(address: bigint, options: { code?: boolean } = {}): SymbolHit | undefined {
     if (address < 0n || address > 0xffffffffffffffffn) return undefined;
     const hi = Number(address >> 32n);
-    const lo = Number(address & 0xffffffffn);
+    const lo = Number(BigInt.asUintN(32, address));
     let i = this.floor(hi, lo);
     if (i < 0) return undefined;
     // first alias at this address (the kernel prints the first one)
@@ -156,9 +159,17 @@ export class SymbolTable {
     }
     const aliases: string[] = [];
     for (let k = i; k < g; k++) if (k !== pick) aliases.push(this.names[k]);
-    const info = this.at(pick);
     const offset = (hi - this.hi[i]) * 0x100000000 + (lo - this.lo[i]);
-    return { ...info, offset, aliases };
+    const m = this.modules[pick];
+    return {
+      name: this.names[pick],
+      address: address - BigInt(offset),
+      size: g < this.count ? this.distance(i, g) : undefined,
+      type: TYPE_LETTERS[this.types[pick]],
+      module: m === 0 ? undefined : this.moduleNames[m],
+      offset,
+      aliases,
+    };
   }
 
   private nameIndex(): Map<string, number | number[]> {
