@@ -222,6 +222,27 @@ describe('offsets beyond 4 GiB', () => {
 });
 
 describe('synthetic trace through the file path', () => {
+  it('the sampled index pass counts the same records and problems as the full reader, corrupt or not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xentrace-samp-'));
+    try {
+      const { buf } = syntheticTrace({ seed: 11, windows: 24 });
+      for (let trial = 0; trial < 12; trial++) {
+        const bad = Buffer.from(buf);
+        if (trial > 0) for (let k = 0; k < 40; k++) bad[(trial * 7919 + k * 13) % bad.length] = (trial * 31 + k) & 0xff;
+        const file = path.join(dir, `t${trial}.trace`);
+        fs.writeFileSync(file, bad);
+        const mem = readTraceBuffer(bad);
+        const reader = await openReader(file, 512);
+        const index = await buildIndex(reader, { every: 5 });
+        await reader.close();
+        assert.equal(index.records, mem.records.length, `trial ${trial}`);
+        assert.deepEqual(index.problems.map((p) => p.offset), mem.problems.map((p) => p.offset), `trial ${trial}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('index + time order agree with the in-memory reader', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xentrace-syn-'));
     try {
