@@ -44,6 +44,16 @@ interface Options {
   pathMap: PathMapRule[];
 }
 
+/** Options of `oops symbolize` that take one path. */
+const PATH_OPTIONS: Record<string, 'map' | 'vmlinux' | 'modules' | 'xenSyms' | 'xenMap' | 'sourceRoot'> = {
+  '--map': 'map',
+  '--vmlinux': 'vmlinux',
+  '--modules': 'modules',
+  '--xen-syms': 'xenSyms',
+  '--xen-map': 'xenMap',
+  '--source-root': 'sourceRoot',
+};
+
 function parseArgs(args: string[]): Options {
   const [sub, ...rest] = args;
   if (sub !== 'parse' && sub !== 'symbolize' && sub !== 'groups') {
@@ -61,29 +71,9 @@ function parseArgs(args: string[]): Options {
       if (sub !== 'symbolize') throw new UsageError(`${a} is an option of 'oops symbolize'`);
     };
     if (a === '--json') o.json = true;
-    else if (a === '--map') {
+    else if (Object.hasOwn(PATH_OPTIONS, a)) {
       symbolizeOnly();
-      o.map = value();
-    }
-    else if (a === '--vmlinux') {
-      symbolizeOnly();
-      o.vmlinux = value();
-    }
-    else if (a === '--modules') {
-      symbolizeOnly();
-      o.modules = value();
-    }
-    else if (a === '--xen-syms') {
-      symbolizeOnly();
-      o.xenSyms = value();
-    }
-    else if (a === '--xen-map') {
-      symbolizeOnly();
-      o.xenMap = value();
-    }
-    else if (a === '--source-root') {
-      symbolizeOnly();
-      o.sourceRoot = value();
+      o[PATH_OPTIONS[a]] = value();
     }
     else if (a === '--path-map') {
       symbolizeOnly();

@@ -672,29 +672,27 @@ function identify(report: Report, title: string): void {
   }
 }
 
+/** `Not tainted`, or the flags after `Tainted: `. */
+function taintOf(text: string): string {
+  return text === 'Not tainted' ? text : text.slice(9).trim();
+}
+
 function identifyLine(report: Report, line: string, pos: number, end: number): boolean {
   const c = line.charCodeAt(pos);
   if (c === 67 /* C */ || c === 80 /* P */) {
     const payload = line.slice(pos, end);
+    // `CPU: 1 PID: 2 Comm: x Not tainted VER` or ≤3.x `Pid: 2, comm: x Not tainted VER`
     const m = IDENTITY_CPU.exec(payload);
-    // the first identity line of a report wins (a panic later in the report prints its own)
-    if (m) {
+    const o = m ? null : IDENTITY_OLD.exec(payload);
+    if (m || o) {
+      // the first identity line of a report wins (a panic later in the report prints its own)
       if (report.version === undefined) {
-        report.cpu ??= +m[1];
-        report.pid ??= +m[2];
-        report.comm ??= m[3];
-        report.taint = m[4] === 'Not tainted' ? m[4] : m[4].slice(9).trim();
-        report.version = m[5];
-      }
-      return true;
-    }
-    const o = IDENTITY_OLD.exec(payload);
-    if (o) {
-      if (report.version === undefined) {
-        report.pid = +o[1];
-        report.comm = o[2];
-        report.taint = o[3] === 'Not tainted' ? o[3] : o[3].slice(9).trim();
-        report.version = o[4];
+        const [cpu, pid, comm, taint, version] = m ? [+m[1], +m[2], m[3], m[4], m[5]] : [undefined, +o![1], o![2], o![3], o![4]];
+        report.cpu ??= cpu;
+        report.pid ??= pid;
+        report.comm ??= comm;
+        report.taint = taintOf(taint);
+        report.version = version;
       }
       return true;
     }
@@ -715,7 +713,7 @@ function identifyLine(report: Report, line: string, pos: number, end: number): b
     NOT_TAINTED_LINE.lastIndex = 0;
     const n = NOT_TAINTED_LINE.exec(payload);
     if (n) {
-      report.taint = n[1] === 'Not tainted' ? n[1] : n[1].slice(9).trim();
+      report.taint = taintOf(n[1]);
       report.version = n[2];
       return true;
     }

@@ -3,9 +3,9 @@
 // takes `[<addr>]` minus the KASLR slide, decodes the call site (return address − 1) except for
 // the faulting PC, and batches all addresses per binary through the Symbolizer. Without DWARF a
 // SourceIndex still gives the definition; with only a System.map, bare addresses get `sym+off/size`.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from '../oops/frames';
+import { findFiles } from './fileWalk';
 import { loadElfSymbols } from './loaders';
 import type { SourceIndex, Definition } from './sourceIndex';
 import type { InlineChain, Symbolizer } from './symbolizer';
@@ -69,28 +69,12 @@ export class FrameResolver {
     if (!this.sources.modulesDir) return undefined;
     if (!this.moduleFiles) {
       const root = this.sources.modulesDir;
-      this.moduleFiles = (async () => {
+      this.moduleFiles = findFiles(root, (name) => /\.ko(\.debug)?$/.test(name), { maxDepth: 8 }).then((files) => {
+        // the kernel prints module names with '_' where file names may have '-'
         const found = new Map<string, string>();
-        const walk = async (dir: string, depth: number): Promise<void> => {
-          if (depth > 8) return;
-          let entries;
-          try {
-            entries = await fs.readdir(dir, { withFileTypes: true });
-          } catch {
-            return;
-          }
-          for (const e of entries) {
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) await walk(p, depth + 1);
-            else if (e.name.endsWith('.ko') || e.name.endsWith('.ko.debug')) {
-              // the kernel prints module names with '_' where file names may have '-'
-              found.set(e.name.replace(/\.ko(\.debug)?$/, '').replace(/-/g, '_'), p);
-            }
-          }
-        };
-        await walk(root, 0);
+        for (const f of files) found.set(path.basename(f).replace(/\.ko(\.debug)?$/, '').replace(/-/g, '_'), f);
         return found;
-      })();
+      });
     }
     return (await this.moduleFiles).get(name.replace(/-/g, '_'));
   }

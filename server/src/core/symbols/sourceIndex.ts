@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { normalizeSymbol } from '../oops/signature';
+import { findFiles } from './fileWalk';
 
 export interface Definition {
   /** Path relative to the indexed root. */
@@ -84,23 +85,7 @@ export class SourceIndex {
 
   /** Scans a tree (`concurrency` files at a time). */
   static async build(root: string, options: { concurrency?: number } = {}): Promise<SourceIndex> {
-    const files: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.isDirectory()) {
-          if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name));
-        } else if (e.isFile() && SOURCE_EXT.test(e.name)) {
-          files.push(path.join(dir, e.name));
-        }
-      }
-    };
-    await walk(root);
+    const files = await findFiles(root, (name) => SOURCE_EXT.test(name), { skipDirs: SKIP_DIRS });
     const defs = new Map<string, Definition[]>();
     let next = 0;
     const worker = async (): Promise<void> => {
