@@ -43,6 +43,36 @@ async function parseThroughput(dir: string): Promise<void> {
   fs.rmSync(file);
 }
 
+/** A log shaped like a long-running host's dmesg: boot and driver chatter, a report now and then. */
+async function sparseThroughput(dir: string): Promise<void> {
+  // lines 3–460 of the dom0 capture are boot messages (before the first sysrq); every 4 MB the
+  // whole fixture corpus (all reports) is inserted once
+  const boot = fs.readFileSync(path.join(LOGS, 'xen-4.17-qemu-dom0-6.1.0-56-sysrq.txt'), 'utf8').split('\n').slice(2, 460).join('\n') + '\n';
+  const corpus = fs.readdirSync(LOGS).sort().map((f) => fs.readFileSync(path.join(LOGS, f), 'utf8')).join('\n') + '\n';
+  const file = path.join(dir, 'sparse.log');
+  const fd = fs.openSync(file, 'w');
+  let size = 0;
+  let sinceReports = 0;
+  while (size < TARGET_MB * 1e6) {
+    fs.writeSync(fd, boot);
+    size += boot.length;
+    sinceReports += boot.length;
+    if (sinceReports > 4e6) {
+      fs.writeSync(fd, corpus);
+      size += corpus.length;
+      sinceReports = 0;
+    }
+  }
+  fs.closeSync(fd);
+  const text = fs.readFileSync(file, 'utf8');
+  const t1 = performance.now();
+  const log = parseLog(text);
+  const tParse = ms(t1);
+  const mb = size / 1e6;
+  console.log(`parse (sparse dmesg): ${mb.toFixed(0)} MB (${log.lineCount} lines), parseLog ${tParse.toFixed(0)} ms = ${(mb / (tParse / 1000)).toFixed(0)} MB/s; ${log.reports.length} reports, ${log.frames.length} frames`);
+  fs.rmSync(file);
+}
+
 async function symbolTables(): Promise<void> {
   const file = path.join(SYM, 'System.map-6.1.0-56-amd64.gz');
   let best = Infinity;
@@ -130,6 +160,7 @@ async function mainBench(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-oops-bench-'));
   try {
     await parseThroughput(dir);
+    await sparseThroughput(dir);
     await symbolTables();
     await symbolization(dir);
   } finally {

@@ -458,8 +458,10 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
       }
       // Context markers at the start (2.6 also puts them between frames on one line)
       const markers = line.charCodeAt(pos) === 60 ? scanMarkers(line, pos, end) : NO_MARKERS;
-      for (const mk of markers) applyMarker(open, mk.name, i);
-      if (markers.length > 0) open.lastLine = i;
+      if (markers.length > 0) {
+        for (let k = 0; k < markers.length; k++) applyMarker(open, markers[k].name, i);
+        open.lastLine = i;
+      }
     }
 
     // Frames
