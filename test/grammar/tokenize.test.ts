@@ -75,7 +75,7 @@ describe('kernel-log grammar on every fixture log', () => {
     assert.ok(fixtureNames.length >= 40, `found ${fixtureNames.length} fixtures`);
   });
 
-  it('gives every frame symbol exactly the xen.frame.symbol scope, dim when unreliable', () => {
+  it('gives every frame symbol exactly the xen.frame.symbol scope, dim when unreliable', (t) => {
     const problems: string[] = [];
     let frames = 0;
     let unreliable = 0;
@@ -113,6 +113,7 @@ describe('kernel-log grammar on every fixture log', () => {
         }
       });
     }
+    t.diagnostic(`${frames} frames (${unreliable} with "?") in ${filesWithFrames.size} of ${fixtureNames.length} fixtures`);
     assert.deepEqual(problems, []);
     // Sanity of the independent finder itself: the corpus is mostly stack traces.
     assert.ok(frames > 1500, `found ${frames} frames`);
