@@ -73,6 +73,22 @@ describe('xenscope trace dump', () => {
     assert.equal(sub.out.trimEnd().split('\n').length, 5873 * 2);
   });
 
+  it('a record before any TSC on its CPU has "tsc": null; a later TSC-less one inherits', async () => {
+    const file = path.join(dir, 'syn.trace');
+    const { buf, written } = syntheticTrace({ seed: 4, windows: 8, cpus: 4 });
+    fs.writeFileSync(file, buf);
+    const objs = (await run('trace', 'dump', file, '--json')).out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(objs.length, written.length);
+    // The generator starts each CPU's first window with a TSC-less INJ_VIRQ (0x00082004, vector 0x20).
+    assert.deepEqual(objs[0], {
+      i: 0, offset: 12, cpu: 0, tsc: null, tscInherited: false, event: '0x00082004', name: 'TRC_HVM_INJ_VIRQ',
+      extra: ['0x00000020', '0x00000000'], fields: { vector: '0x20', fake: 0 },
+    });
+    const later = objs.find((o, k) => k > 0 && o.event === '0x00082004' && o.cpu === 0);
+    assert.equal(later.tscInherited, true);
+    assert.equal(typeof later.tsc, 'string');
+  });
+
   it('--order time prints non-decreasing TSCs', async () => {
     const { code, out } = await run('trace', 'dump', S1, '--json', '--order', 'time', '--event', 'TRC_SCHED_SWITCH');
     assert.equal(code, 0);

@@ -29,6 +29,8 @@ export interface EventInfo {
   /** False for IDs no Xen version defines; they still decode as raw words. */
   known: boolean;
   layouts: readonly Layout[];
+  /** Some layout of this ID belongs to an older event with another name. */
+  renamed: boolean;
   tsc?: boolean;
   note?: string;
 }
@@ -91,7 +93,8 @@ function infoFor(event: number, entry: Entry | undefined): EventInfo {
   const parts = splitEventId(event);
   const base = { event, className: className(event), subclassName: subclassName(event), ...parts };
   if (entry) {
-    const info: EventInfo = { ...base, name: entry.def.name, is64: entry.is64, flags: entry.flags, known: true, layouts: entry.def.layouts };
+    const renamed = entry.def.layouts.some((l) => l.name !== undefined);
+    const info: EventInfo = { ...base, name: entry.def.name, is64: entry.is64, flags: entry.flags, known: true, layouts: entry.def.layouts, renamed };
     if (entry.def.tsc !== undefined) info.tsc = entry.def.tsc;
     if (entry.def.note !== undefined) info.note = entry.def.note;
     return info;
@@ -99,7 +102,7 @@ function infoFor(event: number, entry: Entry | undefined): EventInfo {
   const flags: string[] = [];
   if (parts.main === 0x002 && parts.sub === 0x2) flags.push(`scheduler: ${SCHEDULERS[(parts.minor >>> 9) & 7]?.name ?? 'unknown'}`);
   if (parts.main === 0x800) flags.push(`guest-defined event 0x${parts.minor.toString(16)}`);
-  return { ...base, name: unknownName(event), is64: false, flags, known: false, layouts: RAW };
+  return { ...base, name: unknownName(event), is64: false, flags, known: false, layouts: RAW, renamed: false };
 }
 
 /** Known IDs resolved once at load: lookups on the dump path are a Map hit. */
@@ -132,7 +135,7 @@ export function decodePayload(info: EventInfo, words: readonly number[], meaning
 
 /** The name a record with these words goes by (differs from the event name only for reused legacy IDs). */
 export function payloadName(info: EventInfo, words: readonly number[]): string {
-  if (!info.layouts.some((l) => l.name !== undefined)) return info.name;
+  if (!info.renamed) return info.name;
   return chooseLayout(info.layouts, words)?.name ?? info.name;
 }
 

@@ -30,6 +30,14 @@ export class JsonBytes {
     return s;
   }
 
+  /** Copies pre-encoded bytes (the constant parts of a line). */
+  raw(src: Uint8Array): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let k = 0; k < src.length; k++) b[p++] = src[k]!;
+    this.pos = p;
+  }
+
   ascii(s: string): void {
     const b = this.buf;
     let p = this.pos;
@@ -89,6 +97,22 @@ export class JsonBytes {
   }
 }
 
+const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const K_I = enc('{"i":');
+const K_OFFSET = enc(',"offset":');
+const K_CPU = enc(',"cpu":');
+const K_TSC_NULL = enc(',"tsc":null');
+const K_TSC = enc(',"tsc":"');
+const K_INH_TRUE = enc('","tscInherited":true,"event":"');
+const K_INH_FALSE = enc('","tscInherited":false,"event":"');
+const K_INH_TRUE_NT = enc(',"tscInherited":true,"event":"');
+const K_INH_FALSE_NT = enc(',"tscInherited":false,"event":"');
+const K_NAME = enc('","name":"');
+const K_IS64 = enc('","is64":true,"extra":[');
+const K_EXTRA = enc('","extra":[');
+const K_FIELDS = enc('],"fields":{');
+const K_END = enc('}}\n');
+
 type FieldWriter = (words: readonly number[], out: JsonBytes) => void;
 
 function writeValue(spec: FieldSpec, v: number, out: JsonBytes): void {
@@ -112,33 +136,35 @@ function writeValue(spec: FieldSpec, v: number, out: JsonBytes): void {
 /** Compiles a declarative layout into a writer of its `"name":value` members. */
 function compile(layout: Layout): FieldWriter | undefined {
   if (layout.decode || !layout.specs) return undefined;
-  const specs = layout.specs;
+  // Keys are precomputed with and without the leading comma: no closure or string per record.
+  const keyed = layout.specs.map((spec) =>
+    'bitfields' in spec
+      ? { spec: undefined, bits: spec.bitfields.map((bf) => ({ bf, first: `"${bf.name}":`, next: `,"${bf.name}":` })) }
+      : { spec, bits: undefined, first: `"${spec.name}":`, next: `,"${spec.name}":` },
+  );
   return (words, out) => {
     let at = 0;
     let first = true;
-    const key = (name: string) => {
-      out.ascii(first ? '"' : ',"');
-      out.ascii(name);
-      out.ascii('":');
-      first = false;
-    };
-    for (const spec of specs) {
-      if ('bitfields' in spec) {
+    for (const k of keyed) {
+      if (k.bits) {
         if (at >= words.length) break;
         const word = words[at++]! >>> 0;
-        for (const bf of spec.bitfields) {
-          const [lo, width] = bf.bits ?? [0, 32];
-          key(bf.name);
-          writeValue(bf, width === 32 ? word : ((word >>> lo) & ((1 << width) - 1)) >>> 0, out);
+        for (const b of k.bits) {
+          const [lo, width] = b.bf.bits ?? [0, 32];
+          out.ascii(first ? b.first : b.next);
+          first = false;
+          writeValue(b.bf, width === 32 ? word : ((word >>> lo) & ((1 << width) - 1)) >>> 0, out);
         }
         continue;
       }
+      const spec = k.spec!;
       if (spec.words === 2) {
         if (at + 2 > words.length) break;
         const lo = words[at]! >>> 0;
         const hi = words[at + 1]! >>> 0;
         at += 2;
-        key(spec.name);
+        out.ascii(first ? k.first! : k.next!);
+        first = false;
         if (spec.format === 'hex') {
           out.ascii('"');
           if (hi === 0) out.hex(lo);
@@ -156,12 +182,13 @@ function compile(layout: Layout): FieldWriter | undefined {
         continue;
       }
       if (at >= words.length) break;
-      key(spec.name);
+      out.ascii(first ? k.first! : k.next!);
+      first = false;
       writeValue(spec, words[at++]! >>> 0, out);
     }
     for (; at < words.length; at++) {
-      key(`w${at}`);
-      out.ascii('"');
+      out.ascii(first ? `"w${at}":"` : `,"w${at}":"`);
+      first = false;
       out.hex(words[at]! >>> 0);
       out.ascii('"');
     }
@@ -213,32 +240,33 @@ function writeLine(
   info: EventInfo,
   words: readonly number[],
 ): void {
-  out.ascii('{"i":');
+  out.raw(K_I);
   out.uint(i);
-  out.ascii(',"offset":');
+  out.raw(K_OFFSET);
   out.uint(offset);
-  out.ascii(',"cpu":');
+  out.raw(K_CPU);
   out.uint(cpu);
-  if (!tscKnown) out.ascii(',"tsc":null');
-  else {
-    out.ascii(',"tsc":"');
+  if (!tscKnown) {
+    out.raw(K_TSC_NULL);
+    out.raw(inherited ? K_INH_TRUE_NT : K_INH_FALSE_NT);
+  } else {
+    out.raw(K_TSC);
     if (tscHi < 0x200000) out.uint(tscHi * 0x100000000 + tscLo);
     else out.ascii(((BigInt(tscHi) << 32n) | BigInt(tscLo)).toString());
-    out.ascii('"');
+    out.raw(inherited ? K_INH_TRUE : K_INH_FALSE);
   }
-  out.ascii(inherited ? ',"tscInherited":true,"event":"' : ',"tscInherited":false,"event":"');
   out.hex8(event);
-  out.ascii('","name":"');
+  out.raw(K_NAME);
   out.ascii(payloadName(info, words));
-  out.ascii(info.is64 ? '","is64":true,"extra":[' : '","extra":[');
+  out.raw(info.is64 ? K_IS64 : K_EXTRA);
   for (let k = 0; k < words.length; k++) {
     out.ascii(k ? ',"' : '"');
     out.hex8(words[k]!);
     out.ascii('"');
   }
-  out.ascii('],"fields":{');
+  out.raw(K_FIELDS);
   writeFields(info, words, out);
-  out.ascii('}}\n');
+  out.raw(K_END);
 }
 
 /** Scratch word arrays by length, so the view path allocates no array per record. */
