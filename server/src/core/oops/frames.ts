@@ -181,16 +181,38 @@ function hexRun(line: string, pos: number, end: number, max = 16): number {
   return i;
 }
 /** Parses `0xHEX` or a decimal number at pos; returns [value, end] or undefined. */
-function parseNumber(line: string, pos: number, end: number): [number, number] | undefined {
+/** Where parseNumber puts its result (one per call site, so nothing is allocated per number). */
+interface NumberOut {
+  value: number;
+  end: number;
+}
+
+/** Parses `0xHEX` or a decimal number at pos into `out`; false when there is none. */
+function parseNumber(line: string, pos: number, end: number, out: NumberOut): boolean {
+  let v = 0;
+  let i = pos;
   if (line.charCodeAt(pos) === 48 && line.charCodeAt(pos + 1) === 120 /* x */) {
-    const e = hexRun(line, pos + 2, end, 13);
-    if (e === pos + 2) return undefined;
-    return [parseInt(line.slice(pos + 2, e), 16), e];
+    i = pos + 2;
+    const limit = Math.min(end, i + 13);
+    for (; i < limit; i++) {
+      const c = line.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === pos + 2) return false;
+  } else {
+    const limit = Math.min(end, pos + 15);
+    for (; i < limit; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (i === pos) return false;
   }
-  let e = pos;
-  while (e < end && e - pos < 15 && isDigit(line.charCodeAt(e))) e++;
-  if (e === pos) return undefined;
-  return [parseInt(line.slice(pos, e), 10), e];
+  out.value = v;
+  out.end = i;
+  return true;
 }
 
 /** A `sym+off/size` reference and where its parts are. */
@@ -225,39 +247,33 @@ export function parseSymbolRef(line: string, pos: number, end: number, klogd = f
   let offStart = -1;
   let offEnd = -1;
   let hexOffset = false;
+  const num: NumberOut = { value: 0, end: 0 };
   if (line.charCodeAt(i) === 43 /* + */) {
-    const off = parseNumber(line, i + 1, end);
-    if (off) {
+    if (parseNumber(line, i + 1, end, num)) {
       offStart = i;
       hexOffset = line.charCodeAt(i + 2) === 120;
-      offset = off[0];
-      i = off[1];
+      offset = num.value;
+      i = num.end;
       offEnd = i;
-      if (line.charCodeAt(i) === 47 /* / */) {
-        const sz = parseNumber(line, i + 1, end);
-        if (sz) {
-          size = sz[0];
-          i = sz[1];
-          offEnd = i;
-        }
+      if (line.charCodeAt(i) === 47 /* / */ && parseNumber(line, i + 1, end, num)) {
+        size = num.value;
+        i = num.end;
+        offEnd = i;
       }
     }
   } else {
     // `sym-0x10/0x20`: an address in the padding before a function.
     const minus = line.lastIndexOf('-0x', symEnd);
-    if (minus > symStart) {
-      const off = parseNumber(line, minus + 1, symEnd);
-      const slash = off ? off[1] : -1;
-      if (off && line.charCodeAt(slash) === 47) {
-        const sz = parseNumber(line, slash + 1, symEnd);
-        if (sz && sz[1] === symEnd) {
-          offStart = minus;
-          offEnd = symEnd;
-          offset = -off[0];
-          size = sz[0];
-          hexOffset = true;
-          symEnd = minus;
-        }
+    if (minus > symStart && parseNumber(line, minus + 1, symEnd, num)) {
+      const off = num.value;
+      const slash = num.end;
+      if (line.charCodeAt(slash) === 47 && parseNumber(line, slash + 1, symEnd, num) && num.end === symEnd) {
+        offStart = minus;
+        offEnd = symEnd;
+        offset = -off;
+        size = num.value;
+        hexOffset = true;
+        symEnd = minus;
       }
     }
   }
