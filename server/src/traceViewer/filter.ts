@@ -64,22 +64,39 @@ export function compileFilter(filter: TraceFilter): RecordPredicate | { error: s
   };
 }
 
-/** Growable list of record numbers, in file order (so next/previous match is a binary search). */
+const MATCH_BLOCK = 1 << 14;
+
+/**
+ * Record numbers of matches, in file order (so next/previous match is a binary search): 4 bytes
+ * each, as offsets from their block's first match, in blocks that growth never copies.
+ */
 export class MatchList {
-  private data = new Float64Array(1024);
+  private readonly blocks: { base: number; data: Uint32Array; length: number }[] = [];
+  /** Position of each block's first match. */
+  private readonly starts: number[] = [];
   length = 0;
 
   push(i: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
+    let b = this.blocks[this.blocks.length - 1];
+    if (!b || b.length === MATCH_BLOCK || i - b.base > 0xffffffff) {
+      b = { base: i, data: new Uint32Array(MATCH_BLOCK), length: 0 };
+      this.blocks.push(b);
+      this.starts.push(this.length);
     }
-    this.data[this.length++] = i;
+    b.data[b.length++] = i - b.base;
+    this.length++;
   }
 
   at(k: number): number {
-    return this.data[k]!;
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid]! <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    const b = this.blocks[lo]!;
+    return b.base + b.data[k - this.starts[lo]!]!;
   }
 
   /** Position of the first match > `from` (direction 1) or the last < `from` (direction −1), or −1. */
@@ -89,7 +106,7 @@ export class MatchList {
     // First position whose value is > from (direction 1) or >= from (direction −1).
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const v = this.data[mid]!;
+      const v = this.at(mid);
       if (direction === 1 ? v <= from : v < from) lo = mid + 1;
       else hi = mid;
     }

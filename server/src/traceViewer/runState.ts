@@ -1,6 +1,7 @@
 // Which domain and vCPU run on each CPU, followed from scheduler records, so every row (and a
 // domain/vCPU filter) can say whose event it is. xentrace records carry no domain themselves.
 import type { RecordView } from '../core/xentrace/framer';
+import type { NumberBlocks } from './numberBlocks';
 
 const TRC_SCHED_SWITCH = 0x0002800a;
 /** TRC_SCHED_RUNSTATE_CHANGE with old/new states in bits 8–11 and 4–7. */
@@ -34,20 +35,19 @@ export class RunState {
     return s === undefined ? -1 : s & 0xffff;
   }
 
-  /** A compact copy: cpu, state pairs. */
-  snapshot(): Int32Array {
-    const out = new Int32Array(this.running.size * 2);
-    let k = 0;
+  /** Appends the state as cpu, state pairs; returns how many numbers it wrote. */
+  saveTo(out: NumberBlocks<Int32Array>): number {
     for (const [cpu, s] of this.running) {
-      out[k++] = cpu;
-      out[k++] = s | 0;
+      out.push(cpu);
+      out.push(s | 0);
     }
-    return out;
+    return this.running.size * 2;
   }
 
-  static from(snapshot: Int32Array | undefined): RunState {
+  /** The state saved at positions from…to−1 of `saved`. */
+  static restore(saved: NumberBlocks<Int32Array>, from: number, to: number): RunState {
     const state = new RunState();
-    if (snapshot) for (let k = 0; k + 1 < snapshot.length; k += 2) state.running.set(snapshot[k]!, snapshot[k + 1]! >>> 0);
+    for (let k = from; k + 1 < to; k += 2) state.running.set(saved.at(k), saved.at(k + 1) >>> 0);
     return state;
   }
 }

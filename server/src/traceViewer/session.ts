@@ -29,10 +29,11 @@ import {
 } from '../protocol/traceViewer';
 import { compileFilter, MatchList, type RecordPredicate } from './filter';
 import { detailOf, exportLine, rowOf } from './rows';
+import { float64Blocks, int32Blocks, type NumberBlocks } from './numberBlocks';
 import { RunState } from './runState';
 
-/** One density sample every this many records of a CPU. */
-const DENSITY_EVERY = 64;
+/** One density sample every this many records of a CPU (a strip is at most 2048 buckets wide). */
+export const DENSITY_EVERY = 256;
 /** The filter yields to other requests after this many records. */
 const FILTER_SLICE = 1 << 17;
 const MAX_LOST_SPANS = 1000;
@@ -67,12 +68,14 @@ export class TraceSession {
   indexMs = 0;
   private indexedOffset = 0;
   /** Run state before every index sample (the same positions as the index's global samples). */
-  private readonly snapshots: Int32Array[] = [];
+  private readonly snapshots = int32Blocks();
+  /** Where each snapshot starts in `snapshots` (one more entry than snapshots: the end). */
+  private readonly snapshotStart = float64Blocks();
   private readonly stats = new StatsCollector();
   private inheritedTsc = 0;
   private readonly lostSpans: TraceStatsResult['lostSpans'] = [];
   /** By CPU: TSC (as a float) and record number of every DENSITY_EVERY-th record of that CPU. */
-  private readonly density: ({ tsc: number[]; i: number[]; count: number } | undefined)[] = [];
+  private readonly density: ({ tsc: NumberBlocks; i: NumberBlocks; count: number } | undefined)[] = [];
   /** First and last own TSC seen, as halves (−1: none yet). */
   private firstHi = -1;
   private firstLo = 0;
@@ -131,7 +134,10 @@ export class TraceSession {
     const also: FramerSink = {
       onProblem: (p) => this.stats.onProblem(p),
       onRecord: (v) => {
-        if (v.index % every === 0) this.snapshots.push(state.snapshot());
+        if (v.index % every === 0) {
+          if (this.snapshotStart.length === 0) this.snapshotStart.push(0);
+          this.snapshotStart.push(this.snapshotStart.at(this.snapshotStart.length - 1) + state.saveTo(this.snapshots));
+        }
         state.apply(v);
         this.stats.onRecord(v);
         this.observe(v);
@@ -180,7 +186,7 @@ export class TraceSession {
     }
     let d = this.density[v.cpu];
     if (!d) {
-      d = { tsc: [], i: [], count: 0 };
+      d = { tsc: float64Blocks(), i: float64Blocks(), count: 0 };
       this.density[v.cpu] = d;
     }
     if (d.count++ % DENSITY_EVERY === 0 && v.tscKnown) {
@@ -223,8 +229,8 @@ export class TraceSession {
   private async readPlaced(first: number, count: number, keep: (p: PlacedRecord) => boolean = () => true): Promise<PlacedRecord[]> {
     const out: PlacedRecord[] = [];
     if (count <= 0) return out;
-    const k = Math.min(Math.floor(first / this.index.every), this.snapshots.length - 1);
-    const state = RunState.from(this.snapshots[k]);
+    const k = Math.min(Math.floor(first / this.index.every), this.snapshotStart.length - 2);
+    const state = k >= 0 ? RunState.restore(this.snapshots, this.snapshotStart.at(k), this.snapshotStart.at(k + 1)) : new RunState();
     let skip = 0;
     const sink: FramerSink = {
       onRecord: (v) => {
@@ -404,10 +410,10 @@ export class TraceSession {
     cpus.forEach((cpu, c) => {
       const d = this.density[cpu]!;
       for (let k = 0; k < d.tsc.length; k++) {
-        const b = Math.floor((d.tsc[k]! - lo) / width);
+        const b = Math.floor((d.tsc.at(k) - lo) / width);
         if (b < 0 || b >= buckets) continue;
         counts[c]![b]! += DENSITY_EVERY;
-        if (firstRecord[c]![b] === -1) firstRecord[c]![b] = d.i[k]!;
+        if (firstRecord[c]![b] === -1) firstRecord[c]![b] = d.i.at(k);
       }
     });
     return { fromTsc: from.toString(), toTsc: to.toString(), cpus, counts, firstRecord };

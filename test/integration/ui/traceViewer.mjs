@@ -157,5 +157,20 @@ export const traceViewerScenario = {
     for (const r of all) want[r.cpu] = (want[r.cpu] ?? 0) + 1;
     assert.deepEqual(Object.fromEntries(perCpu), Object.fromEntries(Object.entries(want).map(([k, v]) => [k, v])));
     await page.screenshot({ path: resultPath(results, 'trace-viewer-stats.png') });
+    await frame.locator('#stats .close').click();
+
+    // Density strip: a click in the middle of CPU 0's lane selects a CPU 0 record from the middle of the trace.
+    const owned = all.filter((r) => r.tsc !== null && !r.tscInherited).map((r) => BigInt(r.tsc));
+    const firstTsc = owned.reduce((a, b) => (b < a ? b : a));
+    const lastTsc = owned.reduce((a, b) => (b > a ? b : a));
+    const strip = frame.locator('#density');
+    const box = await strip.boundingBox();
+    await strip.click({ position: { x: box.width / 2, y: 2 } });
+    await frame.locator('#rows .row.selected').waitFor({ timeout: 10_000 });
+    const picked = await frame.locator('#rows .row.selected').evaluate((r) => Array.from(r.children, (c) => c.textContent ?? ''));
+    assert.equal(picked[1], '0');
+    const where = Number(BigInt(picked[2].replace('*', '')) - firstTsc) / Number(lastTsc - firstTsc);
+    assert.ok(where > 0.45 && where < 0.55, `clicked the middle, landed at ${where.toFixed(3)} of the trace`);
+    await page.screenshot({ path: resultPath(results, 'trace-viewer-density.png') });
   },
 };

@@ -22,11 +22,22 @@ describe('MatchList', () => {
     assert.equal(list.nearest(1000, -1), 3);
   });
 
-  it('grows past its first allocation', () => {
+  it('spans several blocks (16384 matches each)', () => {
     const big = new MatchList();
-    for (let i = 0; i < 5000; i++) big.push(i * 2);
-    assert.equal(big.length, 5000);
-    assert.equal(big.at(4999), 9998);
-    assert.equal(big.nearest(5001, 1), 2501);
+    for (let i = 0; i < 50_000; i++) big.push(i * 2);
+    assert.equal(big.length, 50_000);
+    assert.equal(big.at(16_383), 32_766);
+    assert.equal(big.at(16_384), 32_768);
+    assert.equal(big.at(49_999), 99_998);
+    assert.equal(big.nearest(40_001, 1), 20_001);
+    assert.equal(big.nearest(40_001, -1), 20_000);
+  });
+
+  it('keeps record numbers beyond 2^32 (files over 16 GiB) exact', () => {
+    const far = new MatchList();
+    const values = [5, 2 ** 32 + 7, 2 ** 33, 2 ** 40 + 1];
+    for (const v of values) far.push(v);
+    assert.deepEqual(values.map((_, k) => far.at(k)), values);
+    assert.equal(far.nearest(2 ** 32, 1), 1);
   });
 });
