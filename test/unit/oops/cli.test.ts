@@ -106,6 +106,32 @@ describe('xenscope oops symbolize', () => {
   });
 });
 
+describe('xenscope oops symbolize: KASLR and Xen', () => {
+  it('subtracts the `Kernel Offset:` slide before naming a bare address', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-cli-'));
+    const f = path.join(dir, 'kaslr.log');
+    // c00d74f0 − 0x1000 = c00d64f0 = SyS_write+0x40 (kallsyms: `c00d64b0 T SyS_write`, next symbol at c00d6530)
+    fs.writeFileSync(f, 'Call Trace:\n [<c00d74f0>]\nKernel Offset: 0x1000 from 0xc0008000\n');
+    const r = await run('oops', 'symbolize', f, '--map', path.join(SYM, 'extendedfi-jmr540-kallsyms.txt.gz'));
+    assert.equal(r.out.split('\n')[1], ' [<c00d74f0>] SyS_write+0x40/0x80');
+    fs.rmSync(dir, { recursive: true });
+  });
+  it('(XEN) frames agree with the Xen map of the same build', async () => {
+    const { loadSymbolFile } = await import('../../../server/src/core/symbols/loaders');
+    const { checkFramesAgainstTable } = await import('../../../server/src/core/symbols/consistency');
+    const { parseLog } = await import('../../../server/src/core/oops/reports');
+    const table = await loadSymbolFile(path.join(SYM, 'xen-syms-4.17.7-deb12u1-amd64.map.gz'));
+    const log = parseLog(fs.readFileSync(path.join(LOGS, 'xen-4.17-qemu-xl-dmesg-debugkeys.txt'), 'utf8'));
+    const xenFrames = log.frames.filter((fr) => fr.address !== undefined && fr.address >= 0xffff82d040000000n && fr.symbol !== undefined);
+    assert.ok(xenFrames.length > 10);
+    for (const fr of xenFrames) {
+      const hit = table.lookup(fr.address!);
+      assert.equal(`${hit?.name}+${hit?.offset}/${hit?.size}`, `${fr.symbol}+${fr.offset}/${fr.size}`, `line ${fr.line + 1}`);
+    }
+    assert.equal(checkFramesAgainstTable(xenFrames, table).verdict, 'match');
+  });
+});
+
 describe('dist/cli.js', () => {
   const cli = path.join(ROOT, 'dist/cli.js');
   before(() => {

@@ -188,6 +188,22 @@ describe('DWARF symbolization against a gcc-built ELF', { skip, timeout: 60000 }
     }
   });
 
+  it('`xenscope oops symbolize --vmlinux` prints decode_stacktrace-style lines', async () => {
+    const { main } = await import('../../../server/src/cli');
+    const nm = nmTable(vmlinux);
+    const tick = nm.get('softlockup_tick')!;
+    const dis = spawnSync('objdump', ['-d', '--no-show-raw-insn', vmlinux], { encoding: 'utf8' }).stdout.split('\n');
+    const callIdx = dis.findIndex((l) => /call.*<do_work>/.test(l));
+    const retOff = Number(BigInt('0x' + dis[callIdx + 1].trim().split(':')[0]) - tick.addr);
+    const log = path.join(dir, 'cli.log');
+    fs.writeFileSync(log, `Call Trace:\n softlockup_tick+0x${retOff.toString(16)}/0x${Number(tick.next - tick.addr).toString(16)}\n`);
+    let out = '';
+    const code = await main(['oops', 'symbolize', log, '--vmlinux', vmlinux, '--path-map', `${SRC}/=src/`], { stdout: (t) => (out += t), stderr: () => undefined });
+    assert.equal(code, 0);
+    // build.sh compiles "$SRC/kernel.c", so DWARF names that path; the rule maps it to src/
+    assert.equal(out.split('\n')[1], ` softlockup_tick (src/kernel.c:${markerLine('kernel.c', 'tick-calls-work')})`);
+  });
+
   it('maps build paths by prefix rules', async () => {
     const s = new Symbolizer({ tool: 'addr2line', pathMap: [{ from: SRC, to: '/home/me/src/linux' }] });
     try {
