@@ -159,3 +159,18 @@ describe('modules', () => {
     assert.equal(moduleSymbolAnchors(log.frames).get('radeon')?.get('radeon_bo_init'), 0xffffffffa00c8640n);
   });
 });
+
+describe('registers that point into code', () => {
+  it('a register holding a code address is named; data and zero values are not', async () => {
+    const { registersInCode } = await import('../../../server/src/core/symbols/registerSymbols');
+    const t = await loadSymbolFile(path.join(SYM, 'System.map-6.1.0-56-amd64.gz'));
+    // a register dump whose RBX is 1 byte into the first unaliased T symbol of the map (read here
+    // independently), RAX is 0 and RCX a direct-map data address
+    const rows = readGz('System.map-6.1.0-56-amd64.gz').split('\n').filter(Boolean).map((l) => l.split(' '));
+    const i = rows.findIndex((r) => r[1] === 'T' && rows.filter((x) => x[0] === r[0]).length === 1 && r[0].startsWith('ffffffff81'));
+    const addr = BigInt('0x' + rows[i][0]) + 1n;
+    const log = parseLog(`BUG: soft lockup - CPU#0 stuck for 23s! [a:1]\nRAX: 0000000000000000 RBX: ${addr.toString(16).padStart(16, '0')} RCX: ffff888004a1c000\n`);
+    const found = registersInCode(log.reports[0], t);
+    assert.deepEqual(found.map((x) => [x.register.name, x.hit.name, x.hit.offset]), [['RBX', rows[i][2], 1]]);
+  });
+});

@@ -8,3 +8,8 @@ export { Symbolizer, detectSymbolizer, applyPathMap, parsePathMapRule, formatLoc
 export type { SourceLocation, InlineChain, PathMapRule, SymbolizerOptions, SymbolizerTool } from './symbolizer';
 export { SourceIndex, scanDefinitions } from './sourceIndex';
 export type { Definition } from './sourceIndex';
+export { registersInCode } from './registerSymbols';
+export type { RegisterSymbol } from './registerSymbols';
+export { FrameResolver } from './frameResolver';
+export type { ResolvedFrame, ResolverSources } from './frameResolver';
+export { findFiles } from './fileWalk';
