@@ -362,7 +362,7 @@ function parseTail(line: string, pos: number, end: number, frame: Frame): number
     }
   }
   // syzbot: ` kernel/sched/core.c:6490` and optionally ` [inline]`
-  if (p > i || p === i) {
+  {
     const colon = line.indexOf(':', p);
     if (colon > p && colon < end) {
       let s = p;

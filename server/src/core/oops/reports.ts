@@ -132,7 +132,7 @@ const IDENTITY_CPU =
 const IDENTITY_OLD = /Pid: (\d{1,10}), comm: (.{1,64}?) (Not tainted|Tainted: [A-Z ]{0,40}) +(\S{0,64}[0-9a-z<]\S{0,64})/;
 const SOFTLOCKUP_INFO = /CPU#(\d{1,5})(?: stuck for \d{1,10}s! \[(.{1,64}):(\d{1,10})\])?/;
 const HUNG_TASK_INFO = /INFO: task (.{1,80}):(\d{1,10}) blocked/;
-const NOT_TAINTED_LINE = / {2,12}(Not tainted|Tainted: [A-Z ]{0,40}) +(\S{0,64}[0-9a-z<]\S{0,64})/y;
+const NOT_TAINTED_LINE = /(Not tainted|Tainted: [A-Z ]{0,40}) +(\S{0,64}[0-9a-z<]\S{0,64})/y;
 const NMI_CPU = /NMI backtrace for cpu (\d{1,5})/;
 const TASK_DUMP = /task:(\S{1,64}) {1,20}state:\S.{0,80}?pid: {0,8}(\d{1,10})/;
 const XEN_BANNER = /----\[ Xen-(\S{1,64}) {1,4}\S{1,16} {1,4}.{0,80}? {1,4}(Not tainted|Tainted: [^\]]{0,40}?) {0,4}\]----/;
@@ -710,10 +710,8 @@ function identifyLine(report: Report, line: string, pos: number, end: number): b
   }
   if (report.version === undefined && (c === 78 || c === 84)) {
     // hung task: `      Not tainted 5.10.2 #10`
-    NOT_TAINTED_LINE.lastIndex = Math.max(0, pos - 2);
-    const payload = ' '.repeat(2) + line.slice(pos, end);
-    NOT_TAINTED_LINE.lastIndex = 0;
-    const n = NOT_TAINTED_LINE.exec(payload);
+    NOT_TAINTED_LINE.lastIndex = pos;
+    const n = NOT_TAINTED_LINE.exec(line.slice(0, end));
     if (n) {
       report.taint = taintOf(n[1]);
       report.version = n[2];
