@@ -19,77 +19,50 @@ export type FrameFormat =
   | 'inline' // syzbot `sym file:line [inline]`
   | 'register';
 
-export interface Frame {
-  /** 0-based line in the log (-1 when parsed from a lone line). */
-  line: number;
-  /** Columns of the whole frame text in the original line. */
-  start: number;
-  end: number;
-  address: bigint | undefined;
-  addrStart: number;
-  addrEnd: number;
-  symbol: string | undefined;
-  symStart: number;
-  symEnd: number;
-  /** Byte offset into the symbol (negative for `sym-0x10`), when printed. */
-  offset: number | undefined;
-  size: number | undefined;
-  /** Columns of `+off/size` (the offset and size tokens together). */
-  offStart: number;
-  offEnd: number;
-  module: string | undefined;
-  buildId: string | undefined;
-  modStart: number;
-  modEnd: number;
-  /** false for `? ` frames, ppc `(unreliable)`, s390 parenthesised and Xen `S` (stack-scanned) frames. */
-  reliable: boolean;
-  format: FrameFormat;
-  role: FrameRole;
-  /** Register name for register frames (`RIP`, `pc`, `LR`, …). */
-  register: string | undefined;
-  /** Xen's R/S/F marker. */
-  xenMarker: string | undefined;
-  /** syzbot's appended `file:line`. */
-  sourceFile: string | undefined;
-  sourceLine: number | undefined;
-  /** syzbot's `[inline]` line: no address, no offset. */
-  inlined: boolean;
-  /** Stack context: `task`, `IRQ`, `NMI`, `#DF`, `SOFTIRQ`, `regs`, … (set by the report parser). */
-  context: string;
-}
-
 /** Which token of a frame a column falls in. */
 export type FrameToken = 'address' | 'symbol' | 'offset' | 'module' | 'frame';
 
 /**
- * A parsed frame. The address is kept as its hex text and turned into a bigint only when asked
- * for: most frames of a large log are never hovered, and BigInt parsing dominated parse time.
+ * One stack frame as printed. Columns (`…Start`/`…End`) are positions in the original line, so a
+ * hover at a column finds its token. The address is kept as its hex text and turned into a bigint
+ * only when asked for: most frames of a large log are never hovered, and BigInt parsing dominated
+ * parse time.
  */
-class ParsedFrame implements Frame {
+export class Frame {
+  /** Columns of the whole frame text in the original line (`start` is a constructor field). */
   end: number;
   addrStart = -1;
   addrEnd = -1;
   symbol: string | undefined = undefined;
   symStart = -1;
   symEnd = -1;
+  /** Offset into the symbol (negative for `sym-0x10`), when printed. */
   offset: number | undefined = undefined;
   size: number | undefined = undefined;
+  /** Columns of `+off/size` (the offset and size tokens together). */
   offStart = -1;
   offEnd = -1;
   module: string | undefined = undefined;
   buildId: string | undefined = undefined;
   modStart = -1;
   modEnd = -1;
+  /** false for `? ` frames, ppc `(unreliable)`, s390 parenthesised and Xen `S` (stack-scanned) frames. */
   reliable = true;
+  /** Register name for register frames (`RIP`, `pc`, `LR`, …). */
   register: string | undefined = undefined;
+  /** Xen's R/S/F marker. */
   xenMarker: string | undefined = undefined;
+  /** syzbot's appended `file:line`. */
   sourceFile: string | undefined = undefined;
   sourceLine: number | undefined = undefined;
+  /** syzbot's `[inline]` line: no address, no offset. */
   inlined = false;
+  /** Stack context: `task`, `IRQ`, `NMI`, `#DF`, `SOFTIRQ`, `regs`, `xen`, … (set by the report parser). */
   context = 'task';
   private addrHex: string | undefined = undefined;
   private addrValue: bigint | undefined = undefined;
 
+  /** `line`: 0-based line in the log (-1 for a lone line). */
   constructor(public line: number, public start: number, public format: FrameFormat, public role: FrameRole) {
     this.end = start;
   }
@@ -111,12 +84,12 @@ class ParsedFrame implements Frame {
   }
 }
 
-function emptyFrame(line: number, start: number, format: FrameFormat, role: FrameRole): ParsedFrame {
-  return new ParsedFrame(line, start, format, role);
+function emptyFrame(line: number, start: number, format: FrameFormat, role: FrameRole): Frame {
+  return new Frame(line, start, format, role);
 }
 
 /** Copies every field of a frame (including the address) onto another. */
-function copyFrame(to: ParsedFrame, from: Frame): void {
+function copyFrame(to: Frame, from: Frame): void {
   to.address = from.address;
   to.addrStart = from.addrStart;
   to.addrEnd = from.addrEnd;
