@@ -47,25 +47,29 @@ export class JsonBytes {
 
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
+    if (n >= 0x80000000) {
+      // Split so that both halves use 32-bit integer arithmetic.
+      const q = Math.floor(n / 1e9);
+      if (q > 0) this.uint(q);
+      this.digits(n - q * 1e9, q > 0 ? 9 : 0);
+      return;
+    }
+    this.digits(n, 0);
+  }
+
+  /** n < 2^31 in decimal, left-padded with zeros to `width` digits. */
+  private digits(n: number, width: number): void {
     const b = this.buf;
     let len = 1;
-    for (let t = n; t >= 10; len++) t = Math.floor(t / 10);
+    for (let t = n; t >= 10; len++) t = (t / 10) | 0;
+    if (len < width) len = width;
     let p = this.pos + len;
     this.pos = p;
-    if (n < 0x80000000) {
-      while (n >= 10) {
-        const q = (n / 10) | 0;
-        b[--p] = 48 + n - q * 10;
-        n = q;
-      }
-    } else {
-      while (n >= 10) {
-        const q = Math.floor(n / 10);
-        b[--p] = 48 + n - q * 10;
-        n = q;
-      }
+    for (let k = 0; k < len; k++) {
+      const q = (n / 10) | 0;
+      b[--p] = 48 + n - q * 10;
+      n = q;
     }
-    b[--p] = 48 + n;
   }
 
   int(n: number): void {
