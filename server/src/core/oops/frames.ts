@@ -88,28 +88,6 @@ function emptyFrame(line: number, start: number, format: FrameFormat, role: Fram
   return new Frame(line, start, format, role);
 }
 
-/** Copies every field of a frame (including the address) onto another. */
-function copyFrame(to: Frame, from: Frame): void {
-  to.address = from.address;
-  to.addrStart = from.addrStart;
-  to.addrEnd = from.addrEnd;
-  to.symbol = from.symbol;
-  to.symStart = from.symStart;
-  to.symEnd = from.symEnd;
-  to.offset = from.offset;
-  to.size = from.size;
-  to.offStart = from.offStart;
-  to.offEnd = from.offEnd;
-  to.module = from.module;
-  to.buildId = from.buildId;
-  to.modStart = from.modStart;
-  to.modEnd = from.modEnd;
-  to.end = from.end;
-  to.xenMarker = from.xenMarker;
-  to.sourceFile = from.sourceFile;
-  to.sourceLine = from.sourceLine;
-}
-
 /** The token of `frame` under `column`, if any. */
 export function tokenAt(frame: Frame, column: number): FrameToken | undefined {
   if (column >= frame.addrStart && column < frame.addrEnd) return 'address';
@@ -632,9 +610,14 @@ export function parseRegisterFrames(line: string, start: number, end: number, li
       // `[<a>]  [<a>] sym`: keep the one with the symbol
       let best = frames[0];
       for (const g of frames) if (g.symbol !== undefined && g.address === best.address) best = g;
-      copyFrame(f, best);
-      f.reliable = true;
-      out.push(f);
+      // the register line owns the frame: it starts at the register name
+      best.start = f.start;
+      best.format = 'register';
+      best.role = 'register';
+      best.register = register;
+      best.context = 'regs';
+      best.reliable = true;
+      out.push(best);
       pos = skipSpaces(line, best.end, end);
       continue;
     }
