@@ -247,6 +247,7 @@ async function runSymbolize(o: Options, log: ParsedLog, out: ChunkedWriter, line
   const sources: ResolverSources = { kernelOffset: log.kernelOffset };
   if (o.map) {
     sources.map = await loadSymbolFile(o.map);
+    for (const n of sources.map.notes) io.stderr(`xenscope oops symbolize: ${n}\n`);
     const check = checkFramesAgainstTable(log.frames.filter((f) => f.format !== 'xen' && f.context !== 'xen'), sources.map);
     if (check.verdict === 'mismatch') {
       io.stderr(`xenscope oops symbolize: ${check.message}\n`);

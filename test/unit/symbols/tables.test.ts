@@ -61,6 +61,13 @@ describe('loaders', () => {
     assert.throws(() => parseSymbolText('', 'empty'), /empty: empty symbol table/);
     assert.throws(() => parseSymbolText('just one line\n', 'one'), /one: no symbols found; line 1 is not of the form "ADDRESS TYPE NAME": "just one line"/);
     await assert.rejects(loadSymbolFile(path.join(SYM, 'no-such-file')), /cannot read/);
+    // a 10 MB line: one linear pass, a message naming the line
+    const t0 = performance.now();
+    const one = parseSymbolText('ffffffff81000000 T a\n' + 'x'.repeat(10 << 20) + '\nffffffff81000010 T b\n', 'long');
+    assert.equal(one.count, 2);
+    assert.deepEqual(one.notes, ['long: 1 line(s) that are not "ADDRESS TYPE NAME" were skipped (first: line 2)']);
+    assert.throws(() => parseSymbolText('x'.repeat(10 << 20), 'long'), /long: no symbols found; line 1 is not of the form "ADDRESS TYPE NAME"/);
+    assert.ok(performance.now() - t0 < 2000);
   });
   it('absolute and per-CPU data symbols do not answer code lookups (GKI 6.6 System.map slices)', () => {
     const text = ['head', 'text-start'].map((s) => fs.readFileSync(path.join(SYM, `codelinaro-gki-6.6-x86_64-System.map.${s}.txt`), 'latin1')).join('');

@@ -161,7 +161,8 @@ export function parseSymbolText(text: string, source: string): SymbolTable {
         '(kptr_restrict / CAP_SYSLOG hide addresses from ordinary users). Read it as root, e.g. `sudo cat /proc/kallsyms > kallsyms.txt`.',
     );
   }
-  return new SymbolTable(source, b.columns());
+  const notes = bad > 0 ? [`${source}: ${bad} line(s) that are not "ADDRESS TYPE NAME" were skipped (first: line ${firstBad})`] : [];
+  return new SymbolTable(source, b.columns(), notes);
 }
 
 const ELF_MAGIC = 0x7f454c46;

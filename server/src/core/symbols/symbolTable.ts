@@ -58,7 +58,8 @@ export class SymbolTable {
   private byName: Map<string, number | number[]> | undefined;
 
   /** Sorts (stably, so aliases keep file order) unless the columns are already sorted. */
-  constructor(readonly source: string, cols: SymbolColumns) {
+  /** `notes`: what the loader skipped, e.g. `3 lines skipped (first: line 12)`. */
+  constructor(readonly source: string, cols: SymbolColumns, readonly notes: readonly string[] = []) {
     const n = cols.count;
     this.count = n;
     let sorted = true;
