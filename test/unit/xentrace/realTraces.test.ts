@@ -226,18 +226,25 @@ describe('synthetic trace through the file path', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xentrace-samp-'));
     try {
       const { buf } = syntheticTrace({ seed: 11, windows: 24 });
+      let damaged = 0;
       for (let trial = 0; trial < 12; trial++) {
         const bad = Buffer.from(buf);
         if (trial > 0) for (let k = 0; k < 40; k++) bad[(trial * 7919 + k * 13) % bad.length] = (trial * 31 + k) & 0xff;
         const file = path.join(dir, `t${trial}.trace`);
         fs.writeFileSync(file, bad);
         const mem = readTraceBuffer(bad);
+        if (mem.problems.length > 0) damaged++;
         const reader = await openReader(file, 512);
         const index = await buildIndex(reader, { every: 5 });
         await reader.close();
         assert.equal(index.records, mem.records.length, `trial ${trial}`);
         assert.deepEqual(index.problems.map((p) => p.offset), mem.problems.map((p) => p.offset), `trial ${trial}`);
+        // Time order over a damaged file still yields each record of the file-order pass once.
+        const seen: number[] = [];
+        for await (const r of timeOrdered(file, index, { chunkSize: 256 })) seen.push(r.offset);
+        assert.deepEqual(seen.sort((a, b) => a - b), mem.records.map((r) => r.offset), `time order, trial ${trial}`);
       }
+      assert.ok(damaged >= 6, `only ${damaged} trials damaged the framing`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,12 @@ class CpuCursor {
   private readonly framer: TraceFramer;
   private done = false;
   private skipBelow: bigint | undefined;
+  /** Bounds and CPU of the window being read, from the index. */
+  private winStart = 0;
+  private winEnd = 0;
+  private cpu = -1;
+  /** Set when a corrupt window made the framer wander out of it (resync into another window). */
+  private leftWindow = false;
 
   constructor(
     private readonly reader: PageReader,
@@ -24,6 +30,10 @@ class CpuCursor {
   ) {
     const sink: FramerSink = {
       onRecord: (v) => {
+        if (v.cpu !== this.cpu || v.offset < this.winStart || v.offset >= this.winEnd) {
+          this.leftWindow = true;
+          return false;
+        }
         const r = recordFromView(v);
         if (this.skipBelow !== undefined) {
           if (!r.tscKnown || r.tsc! < this.skipBelow) return true;
@@ -44,6 +54,7 @@ class CpuCursor {
       return;
     }
     if (from === undefined) {
+      this.enter(0);
       this.framer.seekWindow(this.index.window(this.windows[0]!));
     } else {
       const cpu = this.index.window(this.windows[0]!).cpu;
@@ -52,11 +63,20 @@ class CpuCursor {
         this.done = true;
         return;
       }
-      this.w = this.windows.indexOf(s.window);
+      this.enter(this.windows.indexOf(s.window));
       this.framer.seekRecord({ offset: s.offset, recordIndex: s.record, window: this.index.window(s.window), tscHi: s.tscHi, tscLo: s.tscLo, tscKnown: s.known });
       this.skipBelow = from;
     }
     await this.fill();
+  }
+
+  private enter(w: number): void {
+    const win = this.index.window(this.windows[w]!);
+    this.w = w;
+    this.winStart = win.offset;
+    this.winEnd = win.offset + 12 + win.length;
+    this.cpu = win.cpu;
+    this.leftWindow = false;
   }
 
   get head(): TraceRecord | undefined {
@@ -80,10 +100,13 @@ class CpuCursor {
       } catch {
         status = FeedStatus.Done;
       }
-      if (status === FeedStatus.WindowEnd || status === FeedStatus.Done) {
-        this.w++;
-        if (this.w >= this.windows.length) this.done = true;
-        else this.framer.seekWindow(this.index.window(this.windows[this.w]!));
+      if (status === FeedStatus.WindowEnd || status === FeedStatus.Done || this.leftWindow) {
+        if (this.w + 1 >= this.windows.length) this.done = true;
+        else {
+          this.enter(this.w + 1);
+          this.framer.seekWindow(this.index.window(this.windows[this.w]!));
+        }
+        continue;
       }
       if (status === FeedStatus.Paused) break;
     }
