@@ -96,8 +96,12 @@ export function peelLine(line: string, out?: PeeledLine): PeeledLine {
         }
       }
     } else if (c === 32) {
-      next = matchAt(BAT_GUTTER, line, pos);
-      if (next < 0) next = matchAt(WALL_KERNEL, line, pos);
+      // indented payload (frames) is common: try the gutter and wall forms only when they can match
+      let q = pos;
+      while (q < end && q - pos < 9 && line.charCodeAt(q) === 32) q++;
+      const d = line.charCodeAt(q);
+      if (d >= 48 && d <= 57) next = matchAt(BAT_GUTTER, line, pos);
+      else if (d === 107 /* k */) next = matchAt(WALL_KERNEL, line, pos);
     } else if (c >= 65 && c <= 90 && pass === 0) {
       next = matchAt(SYSLOG_TIME, line, pos);
       if (next >= 0) {
