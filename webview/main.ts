@@ -705,7 +705,14 @@ function densityBucketAt(e: MouseEvent): { tsc: bigint; record: number } | undef
   const c = Math.min(d.cpus.length - 1, Math.max(0, Math.floor(((e.clientY - rect.top) / rect.height) * d.cpus.length)));
   const from = BigInt(d.fromTsc);
   const tsc = from + BigInt(Math.floor(Number(BigInt(d.toTsc) - from) * fx));
-  let record = d.firstRecord[c]![b]!;
+  // The clicked CPU's nearest sampled bucket (samples are sparse when zoomed in), else any CPU's.
+  const lane = d.firstRecord[c]!;
+  let record = -1;
+  const reach = Math.max(2, Math.floor(lane.length / 50));
+  for (let dist = 0; dist <= reach && record < 0; dist++) {
+    if (b + dist < lane.length && lane[b + dist]! >= 0) record = lane[b + dist]!;
+    else if (b - dist >= 0 && lane[b - dist]! >= 0) record = lane[b - dist]!;
+  }
   if (record < 0) for (const row of d.firstRecord) if (row[b]! >= 0 && (record < 0 || row[b]! < record)) record = row[b]!;
   return { tsc, record };
 }
@@ -752,24 +759,31 @@ function setProgress(fraction: number | undefined): void {
 
 function onIndexProgress(p: TraceIndexProgress): void {
   const firstPaint = total === 0 && p.records > 0;
+  const indexFinished = p.done && !progress?.done;
+  const detailsFinished = p.detailsDone && !progress?.detailsDone;
   progress = p;
   total = p.records;
   if (!hzInput.value && p.tscHz) hzInput.placeholder = `${(p.tscHz / 1e9).toFixed(3)} GHz est.`;
-  const pct = p.fileSize > 0 ? Math.floor((100 * p.offset) / p.fileSize) : 100;
-  showStatus(p.done ? `${p.records.toLocaleString()} records on ${p.cpus.length} CPUs, indexed in ${p.indexMs ?? 0} ms` : `indexing… ${pct}% · ${p.records.toLocaleString()} records`);
-  document.body.classList.toggle('indexing', !p.done);
-  if (!filterId) setProgress(p.done ? undefined : p.offset / Math.max(1, p.fileSize));
+  const pct = (n: number) => (p.fileSize > 0 ? Math.floor((100 * n) / p.fileSize) : 100);
+  const counted = `${p.records.toLocaleString()} records on ${p.cpus.length} CPUs`;
+  if (!p.done) showStatus(`indexing… ${pct(p.offset)}% · ${p.records.toLocaleString()} records`);
+  else if (!p.detailsDone) showStatus(`${counted}, indexed in ${p.indexMs ?? 0} ms · statistics, domains and density… ${pct(p.detailsOffset)}%`);
+  else showStatus(`${counted}, indexed in ${p.indexMs ?? 0} ms, details in ${p.detailsMs ?? 0} ms`);
+  document.body.classList.toggle('indexing', !p.detailsDone);
+  if (!filterId) setProgress(p.detailsDone ? undefined : (p.offset + p.detailsOffset) / Math.max(1, 2 * p.fileSize));
   problemsLine.replaceChildren();
   if (p.problemCount > 0) {
     const first = p.problems[0]!;
     problemsLine.appendChild(el('span', 'problem', `⚠ ${p.problemCount} problem${p.problemCount === 1 ? '' : 's'} · offset ${first.offset} (0x${first.offset.toString(16)}): ${first.message}`));
   }
+  // Rows read before the details pass have no domain yet: read them again once it is done.
+  if (detailsFinished && order === 'file') resetRows();
   if (order === 'time') {
     if (p.done && timeBuf.length === 0) void timeLoad({ count: 400 }, 'replace');
-  } else if (firstPaint || top + visibleRows() > cache.size || p.done) {
+  } else if (firstPaint || indexFinished || detailsFinished || top + visibleRows() > cache.size) {
     void fetchVisible();
   }
-  if (p.done) {
+  if (detailsFinished) {
     void loadDensity();
     if (selected >= 0) void showDetail(selected);
   }

@@ -69,13 +69,19 @@ export interface TraceSessionParams {
 }
 export const TraceCloseRequest = new RequestType<TraceSessionParams, void, void>('xenscope/traceClose');
 
-/** Sent while the index is built, and once more with `done`. */
+/**
+ * Sent while the trace is read: first the index (seeks, rows), then the details pass (statistics,
+ * domain/vCPU of rows, density, TSC range and rate). Once more when each is done.
+ */
 export interface TraceIndexProgress {
   session: string;
   offset: number;
   fileSize: number;
   records: number;
+  /** The index is complete: every record can be reached. */
   done: boolean;
+  detailsOffset: number;
+  detailsDone: boolean;
   problems: TraceProblemJson[];
   problemCount: number;
   /** First and last TSC seen so far (decimal). */
@@ -85,6 +91,7 @@ export interface TraceIndexProgress {
   tscHz: number | null;
   cpus: number[];
   indexMs?: number;
+  detailsMs?: number;
 }
 export const TraceIndexProgressNotification = new NotificationType<TraceIndexProgress>('xenscope/traceIndexProgress');
 

@@ -66,7 +66,11 @@ export class TraceSession {
   readonly built: Promise<void>;
   indexDone = false;
   indexMs = 0;
+  /** Pass 2 (statistics, run state, density) has seen every record. */
+  detailsDone = false;
+  detailsMs = 0;
   private indexedOffset = 0;
+  private detailsOffset = 0;
   /** Run state before every index sample (the same positions as the index's global samples). */
   private readonly snapshots = int32Blocks();
   /** Where each snapshot starts in `snapshots` (one more entry than snapshots: the end). */
@@ -127,39 +131,58 @@ export class TraceSession {
     return new TraceSession(path, reader, indexReader, every, onProgress, session);
   }
 
+  /**
+   * Pass 1 is the core's sampled index pass (only every Nth record reaches a sink), so seeks work
+   * as soon as the core could offer them. Pass 2 then sees every record for what the viewer adds:
+   * statistics, the run state at each index sample, density samples.
+   */
   private async build(onProgress: (p: TraceIndexProgress) => void): Promise<void> {
     const started = performance.now();
-    const state = new RunState();
-    const every = this.index.every;
-    const also: FramerSink = {
-      onProblem: (p) => this.stats.onProblem(p),
-      onRecord: (v) => {
-        if (v.index % every === 0) {
-          if (this.snapshotStart.length === 0) this.snapshotStart.push(0);
-          this.snapshotStart.push(this.snapshotStart.at(this.snapshotStart.length - 1) + state.saveTo(this.snapshots));
-        }
-        state.apply(v);
-        this.stats.onRecord(v);
-        this.observe(v);
-        return !this.closed;
-      },
-    };
     let last = 0;
-    await scanTrace(this.indexReader, this.index.sink(also), {
-      onProgress: (offset) => {
-        this.indexedOffset = offset;
-        const now = performance.now();
-        if (now - last >= PROGRESS_MS) {
-          last = now;
-          onProgress(this.progress(false));
-        }
-      },
-    });
+    const throttled = (pass: 'index' | 'details') => (offset: number) => {
+      if (pass === 'index') this.indexedOffset = offset;
+      else this.detailsOffset = offset;
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        onProgress(this.progress());
+      }
+    };
+    const sink = this.index.sink({ onRecord: () => !this.closed });
+    const framer = new TraceFramer(sink);
+    framer.sampleEvery = this.index.every;
+    await scanTrace(this.indexReader, sink, { framer, onProgress: throttled('index') });
+    this.index.records = framer.recordIndex;
     this.indexedOffset = this.reader.size;
     this.indexDone = true;
     this.indexMs = performance.now() - started;
+    if (this.closed) return this.indexReader.close();
+    onProgress(this.progress());
+
+    const detailsStarted = performance.now();
+    const state = new RunState();
+    const every = this.index.every;
+    await scanTrace(
+      this.indexReader,
+      {
+        onRecord: (v) => {
+          if (v.index % every === 0) {
+            if (this.snapshotStart.length === 0) this.snapshotStart.push(0);
+            this.snapshotStart.push(this.snapshotStart.at(this.snapshotStart.length - 1) + state.saveTo(this.snapshots));
+          }
+          state.apply(v);
+          this.stats.onRecord(v);
+          this.observe(v);
+          return !this.closed;
+        },
+      },
+      { onProgress: throttled('details') },
+    );
+    this.detailsOffset = this.reader.size;
+    this.detailsDone = true;
+    this.detailsMs = performance.now() - detailsStarted;
     await this.indexReader.close();
-    if (!this.closed) onProgress(this.progress(true));
+    if (!this.closed) onProgress(this.progress());
   }
 
   /** Per-record bookkeeping of the index pass that the core's statistics do not keep (hot: no allocation). */
@@ -203,22 +226,24 @@ export class TraceSession {
     return this.lastHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo);
   }
 
-  progress(done: boolean): TraceIndexProgress {
-    const s = this.stats.result();
+  progress(): TraceIndexProgress {
     const p: TraceIndexProgress = {
       session: this.session,
       offset: this.indexedOffset,
       fileSize: this.reader.size,
       records: this.index.records,
-      done,
+      done: this.indexDone,
+      detailsOffset: this.detailsOffset,
+      detailsDone: this.detailsDone,
       problems: this.index.problems.slice(0, 50).map(problemJson),
       problemCount: this.index.problemCount,
       firstTsc: this.firstTsc?.toString() ?? null,
       lastTsc: this.lastTsc?.toString() ?? null,
-      tscHz: s.tscHz?.estimate ?? null,
+      tscHz: this.detailsDone ? (this.stats.result().tscHz?.estimate ?? null) : null,
       cpus: this.index.cpus(),
     };
-    if (done) p.indexMs = Math.round(this.indexMs);
+    if (this.indexDone) p.indexMs = Math.round(this.indexMs);
+    if (this.detailsDone) p.detailsMs = Math.round(this.detailsMs);
     return p;
   }
 
@@ -229,8 +254,9 @@ export class TraceSession {
   private async readPlaced(first: number, count: number, keep: (p: PlacedRecord) => boolean = () => true): Promise<PlacedRecord[]> {
     const out: PlacedRecord[] = [];
     if (count <= 0) return out;
-    const k = Math.min(Math.floor(first / this.index.every), this.snapshotStart.length - 2);
-    const state = k >= 0 ? RunState.restore(this.snapshots, this.snapshotStart.at(k), this.snapshotStart.at(k + 1)) : new RunState();
+    // The framer starts at index sample k; its run state is known once pass 2 has passed it.
+    const k = Math.floor(first / this.index.every);
+    const state = k + 1 < this.snapshotStart.length ? RunState.restore(this.snapshots, this.snapshotStart.at(k), this.snapshotStart.at(k + 1)) : new RunState();
     let skip = 0;
     const sink: FramerSink = {
       onRecord: (v) => {
@@ -389,7 +415,7 @@ export class TraceSession {
       tscHz: s.tscHz?.estimate ?? null,
       problemCount: this.index.problemCount,
       problems: this.index.problems.slice(0, 200).map(problemJson),
-      complete: this.indexDone,
+      complete: this.detailsDone,
     };
   }
 

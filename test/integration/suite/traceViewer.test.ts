@@ -158,6 +158,7 @@ suite('binary trace viewer in a real VS Code', () => {
   });
 
   test('statistics count records per CPU', async () => {
+    await panelFor(uri, (p) => p.progress?.detailsDone === true);
     const s = await viewerRequest<TraceStatsResult>(uri, 'stats', {});
     assert.equal(s.complete, true);
     assert.equal(s.records, raw.length);

@@ -63,13 +63,13 @@ export const traceViewerScenario = {
     const frame = viewer(page);
     const first = await openFromExplorer(page, frame);
     console.log(`[integration] trace viewer: first rows painted ${first} (cold: activation and server start)`);
-    await frame.locator('#status', { hasText: 'indexed in' }).waitFor({ timeout: 30_000 });
+    await frame.locator('#status', { hasText: 'details in' }).waitFor({ timeout: 30_000 });
     // Open it again, as a person would after closing it: the server is up, the file is cold to the viewer.
     await page.keyboard.press('Control+w');
     await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 10_000 });
     const again = await openFromExplorer(page, frame);
     console.log(`[integration] trace viewer: first rows painted ${again} (extension running)`);
-    await frame.locator('#status', { hasText: 'indexed in' }).waitFor({ timeout: 30_000 });
+    await frame.locator('#status', { hasText: 'details in' }).waitFor({ timeout: 30_000 });
 
     // The first screenful against the CLI's decoding of the same records.
     const rows = await renderedRows(frame);

@@ -35,6 +35,9 @@ describe('trace viewer session', () => {
     assert.equal(t.written.length, 30 * 42);
     const last = progress[progress.length - 1]!;
     assert.equal(last.done, true);
+    assert.equal(last.detailsDone, true);
+    // The index is announced complete before the details pass starts.
+    assert.ok(progress.some((p) => p.done && !p.detailsDone && p.records === 1260));
     assert.equal(last.records, 1260);
     assert.deepEqual(last.cpus, [0, 1, 2]);
     assert.equal(last.problemCount, 0);
