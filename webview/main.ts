@@ -76,6 +76,8 @@ let filterId: string | undefined;
 let filterTotal = 0;
 /** Rows by position in the current file-order or match list. */
 let cache = new Map<number, TraceRow>();
+/** Rows shown while their refreshed versions load (after the details pass adds domains). */
+let stale = new Map<number, TraceRow>();
 let fetching = new Set<number>();
 /** Time order: a window of consecutive rows and the position of the top one in it. */
 let timeBuf: TraceRow[] = [];
@@ -116,7 +118,7 @@ function cssName(c: string): string {
 }
 
 function rowAt(pos: number): TraceRow | undefined {
-  return mode() === 'time' ? timeBuf[timeTop + pos - top] : cache.get(pos);
+  return mode() === 'time' ? timeBuf[timeTop + pos - top] : (cache.get(pos) ?? stale.get(pos));
 }
 
 function timeText(tsc: string | null): string {
@@ -591,7 +593,15 @@ async function nextMatch(direction: 1 | -1): Promise<void> {
 function resetRows(): void {
   generation++;
   cache = new Map();
+  stale = new Map();
   fetching = new Set();
+}
+
+/** Reads the rows again without blanking the screen meanwhile. */
+function refreshRows(): void {
+  const old = cache;
+  resetRows();
+  stale = old;
 }
 
 // ---- statistics -------------------------------------------------------------------------
@@ -777,7 +787,7 @@ function onIndexProgress(p: TraceIndexProgress): void {
     problemsLine.appendChild(el('span', 'problem', `⚠ ${p.problemCount} problem${p.problemCount === 1 ? '' : 's'} · offset ${first.offset} (0x${first.offset.toString(16)}): ${first.message}`));
   }
   // Rows read before the details pass have no domain yet: read them again once it is done.
-  if (detailsFinished && order === 'file') resetRows();
+  if (detailsFinished && order === 'file') refreshRows();
   if (order === 'time') {
     if (p.done && timeBuf.length === 0) void timeLoad({ count: 400 }, 'replace');
   } else if (firstPaint || indexFinished || detailsFinished || top + visibleRows() > cache.size) {

@@ -3,6 +3,8 @@
 // `xenscope trace dump --json` (the CLI, a separate path through the decoder) on the same file.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkbench, resultPath } from './workbench.mjs';
 
@@ -19,7 +21,7 @@ function cliRecords(repo, args) {
 
 /** The webview's document: the workbench's webview iframe, then VS Code's inner active frame. */
 function viewer(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
 }
 
 /** The rendered rows: [#, CPU, TSC, time, Δ, dom:vcpu, event, fields] texts. */
@@ -53,6 +55,18 @@ async function openFromExplorer(page, frame) {
     await page.keyboard.press('Control+w');
     await page.waitForTimeout(1000);
   }
+}
+
+/** Opens a file outside the workspace by typing its path into Quick Open. */
+async function openByPath(page, file) {
+  // Keys typed while the webview has focus stay in the webview: focus the workbench first.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).first().click();
+  await page.keyboard.press('Control+p');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
 }
 
 export const traceViewerScenario = {
@@ -172,5 +186,29 @@ export const traceViewerScenario = {
     const where = Number(BigInt(picked[2].replace('*', '')) - firstTsc) / Number(lastTsc - firstTsc);
     assert.ok(where > 0.45 && where < 0.55, `clicked the middle, landed at ${where.toFixed(3)} of the trace`);
     await page.screenshot({ path: resultPath(results, 'trace-viewer-density.png') });
+
+    // Bad files, opened by path through Quick Open: text named .xentrace, and a truncated trace.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-ui-viewer-'));
+    try {
+      const notTrace = path.join(tmp, 'notes.xentrace');
+      fs.writeFileSync(notTrace, 'not a trace at all\n');
+      await openByPath(page, notTrace);
+      await viewer(page).locator('#message .error-text', { hasText: 'not a xentrace file' }).waitFor({ timeout: 20_000 });
+      const text = await viewer(page).locator('#message .error-text').textContent();
+      assert.match(text, /at offset 0, found 6e 6f 74 20/);
+      await page.screenshot({ path: resultPath(results, 'trace-viewer-not-a-trace.png') });
+      await page.keyboard.press('Control+w');
+
+      const cut = path.join(tmp, 'cut.xentrace');
+      const cutAt = all[100_000].offset + 3;
+      fs.writeFileSync(cut, fs.readFileSync(path.join(repo, 'samples', SAMPLE)).subarray(0, cutAt));
+      await openByPath(page, cut);
+      const problem = viewer(page).locator('#problems .problem');
+      await problem.waitFor({ timeout: 20_000 });
+      assert.match(await problem.textContent(), new RegExp(`offset ${all[100_000].offset} .*truncated|offset ${all[100_000].offset} .*file ends`));
+      await page.screenshot({ path: resultPath(results, 'trace-viewer-truncated.png') });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   },
 };
