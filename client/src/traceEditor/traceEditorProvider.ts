@@ -5,19 +5,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  TraceCloseRequest,
-  TraceDensityRequest,
-  TraceDetailRequest,
-  TraceExportRequest,
-  TraceFilterCancelRequest,
-  TraceFilterStartRequest,
-  TraceJumpRequest,
-  TraceNextMatchRequest,
-  TraceOpenRequest,
-  TraceRowsRequest,
-  TraceStatsRequest,
-  TraceTimeRowsRequest,
   MAX_EXPORT_RECORDS,
+  TraceCloseRequest,
+  TraceExportRequest,
+  TraceOpenRequest,
+  VIEWER_RELAY,
   type TraceFilterProgress,
   type TraceIndexProgress,
 } from '../../../server/src/protocol/traceViewer';
@@ -28,18 +20,8 @@ export const TRACE_VIEW_TYPE = 'xenscope.traceViewer';
 /** The same editor offered (priority "option") for files of any name. */
 export const ANY_FILE_VIEW_TYPE = 'xenscope.traceViewer.anyFile';
 
-/** LSP request per webview method: the one place the two protocols meet. */
-const RELAY = {
-  rows: TraceRowsRequest,
-  timeRows: TraceTimeRowsRequest,
-  detail: TraceDetailRequest,
-  filterStart: TraceFilterStartRequest,
-  filterCancel: TraceFilterCancelRequest,
-  nextMatch: TraceNextMatchRequest,
-  jump: TraceJumpRequest,
-  stats: TraceStatsRequest,
-  density: TraceDensityRequest,
-} as const satisfies Record<ViewerMethod, unknown>;
+/** Every webview method has its LSP request (checked here, where both protocols meet). */
+const RELAY: Record<ViewerMethod, unknown> = VIEWER_RELAY;
 
 class TraceDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}

@@ -191,6 +191,10 @@ export interface TraceJumpResult {
 }
 export const TraceJumpRequest = new RequestType<TraceJumpParams, TraceJumpResult, void>('xenscope/traceJump');
 
+/**
+ * The core's statistics as the wire carries them (the core's TraceStats is not imported: this
+ * module is type-checked with the webview, which has no Node types), plus what the viewer adds.
+ */
 export interface TraceStatsResult {
   records: number;
   perCpu: Record<string, number>;
@@ -241,3 +245,16 @@ export const TraceExportRequest = new RequestType<TraceExportParams, TraceExport
 
 /** Largest export, in records (the text goes through the LSP connection and a document). */
 export const MAX_EXPORT_RECORDS = 100_000;
+
+/** The request behind each webview method: the host relays `rows` as TraceRowsRequest, and so on. */
+export const VIEWER_RELAY = {
+  rows: TraceRowsRequest,
+  timeRows: TraceTimeRowsRequest,
+  detail: TraceDetailRequest,
+  filterStart: TraceFilterStartRequest,
+  filterCancel: TraceFilterCancelRequest,
+  nextMatch: TraceNextMatchRequest,
+  jump: TraceJumpRequest,
+  stats: TraceStatsRequest,
+  density: TraceDensityRequest,
+} as const;
