@@ -186,6 +186,8 @@ export const traceViewerScenario = {
     const where = Number(BigInt(picked[2].replace('*', '')) - firstTsc) / Number(lastTsc - firstTsc);
     assert.ok(where > 0.45 && where < 0.55, `clicked the middle, landed at ${where.toFixed(3)} of the trace`);
     await page.screenshot({ path: resultPath(results, 'trace-viewer-density.png') });
+    const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? null);
+    if (heap !== null) console.log(`[integration] trace viewer: webview JS heap ${(heap / 1048576).toFixed(1)} MB after scrolling, filtering and statistics`);
 
     // Bad files, opened by path through Quick Open: text named .xentrace, and a truncated trace.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-ui-viewer-'));
