@@ -41,7 +41,8 @@ export function registerTraceEditor(context: vscode.ExtensionContext, client: La
       const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
       if (target) await vscode.commands.executeCommand('vscode.openWith', target, TRACE_VIEW_TYPE);
     }),
-    // For the integration suite: what the open panels show, and a request through a panel's relay.
+    // For the integration suite: what the open panels show, a request through a panel's relay,
+    // and the files offered to the viewer because of their first bytes.
     vscode.commands.registerCommand('xenscope.traceViewer.inspect', () =>
       [...provider.panels].map((p) => ({ uri: p.uri.toString(), session: p.session, progress: p.lastProgress, filter: p.lastFilterProgress, openFailed: p.openFailed })),
     ),
@@ -50,6 +51,7 @@ export function registerTraceEditor(context: vscode.ExtensionContext, client: La
       if (!panel) throw new Error(`no open trace viewer for ${uri}`);
       return panel.relay(-1, method, params);
     }),
+    vscode.commands.registerCommand('xenscope.traceViewer.offered', () => [...offered]),
     vscode.window.tabGroups.onDidChangeTabs((e) => {
       for (const tab of e.opened) void offerViewer(tab);
     }),

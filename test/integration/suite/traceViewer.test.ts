@@ -188,6 +188,17 @@ suite('binary trace viewer in a real VS Code', () => {
     assert.equal(after.progress!.records, raw.length);
   });
 
+  test('a trace with another name, opened as text, is offered to the viewer', async () => {
+    const file = path.join(tmp, 'capture.bin');
+    fs.writeFileSync(file, bytes.subarray(0, 4096));
+    const other = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.open', other);
+    await waitFor('the offer', async () => {
+      const offered = await vscode.commands.executeCommand<string[]>('xenscope.traceViewer.offered');
+      return offered.includes(other.toString()) ? true : undefined;
+    });
+  });
+
   test('a truncated trace opens with the problem at its offset', async () => {
     // Cut 3 bytes into the record that starts at the 100 000th record's offset.
     const cut = raw[100_000]!.offset + 3;
