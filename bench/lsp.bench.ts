@@ -47,15 +47,22 @@ async function main(): Promise<void> {
     console.log(`log: ${(bytes / 1048576).toFixed(0)} MB, ${text.split('\n').length} lines (${parts.length} fixture logs repeated); table: ${symbols} symbols`);
 
     const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
-    const firstDiagnostics = new Promise<number>((resolve) =>
-      session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-        if (p.uri === uri) resolve(performance.now());
-      }),
-    );
+    // Big logs get a first batch of problems from their beginning, then all of them.
+    const published: { ms: number; count: number }[] = [];
+    let settle: () => void = () => {};
+    const allPublished = new Promise<void>((resolve) => (settle = resolve));
     const t0 = performance.now();
+    session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      if (p.uri !== uri) return;
+      published.push({ ms: performance.now() - t0, count: p.diagnostics.length });
+      if (published.length >= 2) settle();
+    });
     await session.open(uri, 'kernel-log', text);
-    const openMs = (await firstDiagnostics) - t0;
-    console.log(`open → first diagnostics: ${openMs.toFixed(0)} ms (target < 2000 ms)`);
+    // Logs under 16 MB are parsed in one go: one publication only.
+    await Promise.race([allPublished, new Promise((r) => setTimeout(r, bytes > 16 << 20 ? 600_000 : 15_000))]);
+    if (published.length === 1) published.push(published[0]);
+    console.log(`open → first diagnostics: ${published[0].ms.toFixed(0)} ms, ${published[0].count} problems from the log's beginning (target < 2000 ms)`);
+    console.log(`open → all diagnostics: ${published[1].ms.toFixed(0)} ms, ${published[1].count} problems`);
 
     // Hover positions: frame symbols found by a plain scan of the text.
     const lines = text.split('\n');
@@ -82,7 +89,9 @@ async function main(): Promise<void> {
     }
     console.log(`go to definition (symbol table line) over ${DEFINITIONS} frames: p50 ${percentile(defMs, 50).toFixed(2)} ms, p99 ${percentile(defMs, 99).toFixed(2)} ms`);
     const rss = peakRssMb(session.server.pid!);
-    console.log(`server peak RSS: ${rss.toFixed(0)} MB = ${(rss / (bytes / 1048576)).toFixed(2)}× the log (target < 5×)`);
+    const now = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${session.server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const mb = bytes / 1048576;
+    console.log(`server RSS after open and ${HOVERS + DEFINITIONS} requests: ${now.toFixed(0)} MB = ${(now / mb).toFixed(2)}× the log; peak ${rss.toFixed(0)} MB = ${(rss / mb).toFixed(2)}× (target < 5×)`);
     await session.close();
 
     if (missingTools().length === 0) {

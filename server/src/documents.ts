@@ -54,6 +54,19 @@ export class DocumentAnalyses {
   }
 }
 
+/**
+ * A first look at a big log: the reports in its first `bytes` (cut at a line end), without the
+ * last one, which may run on past the cut. Lets the first problems show while the rest parses.
+ */
+export function analysePrefix(document: TextDocument, bytes: number): KernelLogAnalysis {
+  const text = document.getText();
+  const cut = text.lastIndexOf('\n', bytes);
+  const started = performance.now();
+  const log = parseLog(text.slice(0, cut + 1));
+  log.reports.pop();
+  return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
+}
+
 function analyse(document: TextDocument): Analysis {
   if (document.languageId === 'kernel-log') {
     const started = performance.now();

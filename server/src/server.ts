@@ -9,7 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import { analysePrefix, DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
 import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
 import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
@@ -35,6 +35,9 @@ import { pathToFileURL } from 'node:url';
 import { registerTraceViewer } from './traceViewer/register';
 
 const DIAGNOSTICS_DELAY_MS = 200;
+/** Logs longer than this get their first problems from a prefix while the whole log parses. */
+const PREFIX_FIRST_CHARS = 16 << 20;
+const PREFIX_CHARS = 4 << 20;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -88,13 +91,20 @@ export function startServer(connection: Connection): void {
       await connection.sendDiagnostics({ uri, version: trace.doc.version, diagnostics: traceTextDiagnostics(trace.analysis, lineLength(trace.doc)) });
       return;
     }
+    const openDoc = documents.get(uri);
+    if (openDoc?.languageId === 'kernel-log' && !analyses.peek(openDoc) && openDoc.getText().length > PREFIX_FIRST_CHARS) {
+      const first = analysePrefix(openDoc, PREFIX_CHARS);
+      await connection.sendDiagnostics({ uri, version: openDoc.version, diagnostics: reportDiagnostics(first) });
+      await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
+      if (documents.get(uri)?.version !== openDoc.version) return;
+    }
     const entry = kernelLog(uri);
     if (!entry) {
       await connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
     const { doc, analysis } = entry;
-    const base = reportDiagnostics(analysis, lineLength(doc));
+    const base = reportDiagnostics(analysis);
     await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: base });
     const choice = await tablesFor(analysis);
     if (documents.get(uri)?.version !== doc.version) return; // edited meanwhile: a newer run follows

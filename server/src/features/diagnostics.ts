@@ -16,14 +16,20 @@ function severityOf(report: Report): DiagnosticSeverity {
   return DiagnosticSeverity.Warning;
 }
 
-export function reportDiagnostics(analysis: KernelLogAnalysis, lineLength: (line: number) => number): Diagnostic[] {
+/** The whole line, end of line included: needs no line lengths, so no pass over the text. */
+function wholeLine(line: number) {
+  return { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
+}
+
+export function reportDiagnostics(analysis: KernelLogAnalysis): Diagnostic[] {
+  const groupOf = new Map(analysis.groups.map((g) => [g.group, g]));
   const out: Diagnostic[] = [];
   for (const report of analysis.log.reports) {
     const where = [report.cpu !== undefined ? `CPU ${report.cpu}` : '', report.comm ? `task ${report.comm}` : ''].filter(Boolean).join(', ');
-    const group = analysis.groups.find((g) => g.group === report.group);
+    const group = groupOf.get(report.group);
     const same = group && group.count > 1 ? ` (same stack as ${group.count - 1} other report${group.count === 2 ? '' : 's'})` : '';
     out.push({
-      range: { start: { line: report.line, character: 0 }, end: { line: report.line, character: lineLength(report.line) } },
+      range: wholeLine(report.line),
       severity: severityOf(report),
       source: SOURCE,
       code: report.kind,
@@ -32,7 +38,7 @@ export function reportDiagnostics(analysis: KernelLogAnalysis, lineLength: (line
   }
   for (const d of analysis.log.diagnostics) {
     out.push({
-      range: { start: { line: d.line, character: 0 }, end: { line: d.line, character: Math.min(lineLength(d.line), 200) } },
+      range: wholeLine(d.line),
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
       source: SOURCE,
       message: d.message,
