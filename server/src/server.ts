@@ -35,9 +35,9 @@ import { pathToFileURL } from 'node:url';
 import { registerTraceViewer } from './traceViewer/register';
 
 const DIAGNOSTICS_DELAY_MS = 200;
-/** Logs longer than this get their first problems from a prefix while the whole log parses. */
+/** Logs longer than this get their first problems from their first MB while the whole log parses. */
 const PREFIX_FIRST_CHARS = 16 << 20;
-const PREFIX_CHARS = 4 << 20;
+const PREFIX_CHARS = 1 << 20;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -51,14 +51,14 @@ export function startServer(connection: Connection): void {
 
   function kernelLog(uri: string): { doc: TextDocument; analysis: KernelLogAnalysis } | undefined {
     const doc = documents.get(uri);
-    if (!doc) return undefined;
+    if (doc?.languageId !== 'kernel-log') return undefined; // look before parsing: a parse can take seconds
     const analysis = analyses.get(doc);
     return isKernelLog(analysis) ? { doc, analysis } : undefined;
   }
 
   function traceText(uri: string): { doc: TextDocument; analysis: TraceTextAnalysis } | undefined {
     const doc = documents.get(uri);
-    if (!doc) return undefined;
+    if (doc?.languageId !== 'xentrace') return undefined;
     const analysis = analyses.get(doc);
     return isTraceText(analysis) ? { doc, analysis } : undefined;
   }
@@ -157,8 +157,17 @@ export function startServer(connection: Connection): void {
 
   connection.onNotification(ConfigurationNotification, reconfigure);
 
-  documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
-  documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, DIAGNOSTICS_DELAY_MS));
+  // didOpen fires onDidOpen then onDidChangeContent: only edits wait for typing to pause.
+  const justOpened = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    justOpened.set(e.document.uri, e.document.version);
+    scheduleDiagnostics(e.document.uri, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    const opened = justOpened.get(e.document.uri) === e.document.version;
+    justOpened.delete(e.document.uri);
+    if (!opened) scheduleDiagnostics(e.document.uri, DIAGNOSTICS_DELAY_MS);
+  });
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
     analyses.forget(e.document.uri);

@@ -188,3 +188,34 @@ describe('kernel-log features over LSP (samples/ as the workspace)', () => {
     assert.equal(titles.filter((s) => s.location.uri === lockupUri).length, lockupStacks(lockupLines).length);
   });
 });
+
+describe('kernel-log diagnostics on a log over 16 MB', () => {
+  it('publishes the problems of the first MB first, then those of the whole log', async () => {
+    const session = await startServer({ ...config, workspaceFolders: [] });
+    try {
+      const unit = fs.readFileSync(LOCKUP, 'utf8');
+      const lockupsPerUnit = lockupStacks(unit.split('\n')).length;
+      const copies = Math.ceil((17 << 20) / unit.length);
+      const text = unit.repeat(copies);
+      const uri = 'untitled:big.console';
+      const publications: Diagnostic[][] = [];
+      const done = new Promise<void>((resolve) =>
+        session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+          if (p.uri !== uri) return;
+          publications.push(p.diagnostics);
+          if (p.diagnostics.length === lockupsPerUnit * copies) resolve();
+        }),
+      );
+      await session.open(uri, 'kernel-log', text);
+      await done;
+      assert.ok(publications.length >= 2, 'a first publication precedes the full one');
+      const first = publications[0];
+      // Expected from the text: the lockups that start in the first MB, less the last (it may run past the cut).
+      const firstMb = text.slice(0, text.lastIndexOf('\n', 1 << 20) + 1).split('\n');
+      assert.equal(first.length, lockupStacks(firstMb).length - 1);
+      assert.ok(first.length > 0 && first.every((d) => d.range.start.line < firstMb.length));
+    } finally {
+      await session.close();
+    }
+  });
+});

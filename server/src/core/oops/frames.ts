@@ -42,25 +42,25 @@ export class Frame {
   /** Columns of `+off/size` (the offset and size tokens together). */
   offStart = -1;
   offEnd = -1;
-  module: string | undefined = undefined;
-  buildId: string | undefined = undefined;
-  modStart = -1;
-  modEnd = -1;
+  declare module: string | undefined;
+  declare buildId: string | undefined;
+  declare modStart: number;
+  declare modEnd: number;
   /** false for `? ` frames, ppc `(unreliable)`, s390 parenthesised and Xen `S` (stack-scanned) frames. */
   reliable = true;
   /** Register name for register frames (`RIP`, `pc`, `LR`, …). */
-  register: string | undefined = undefined;
+  declare register: string | undefined;
   /** Xen's R/S/F marker. */
-  xenMarker: string | undefined = undefined;
+  declare xenMarker: string | undefined;
   /** syzbot's appended `file:line`. */
-  sourceFile: string | undefined = undefined;
-  sourceLine: number | undefined = undefined;
+  declare sourceFile: string | undefined;
+  declare sourceLine: number | undefined;
   /** syzbot's `[inline]` line: no address, no offset. */
-  inlined = false;
+  declare inlined: boolean;
   /** Stack context: `task`, `IRQ`, `NMI`, `#DF`, `SOFTIRQ`, `regs`, `xen`, … (set by the report parser). */
   context = 'task';
   private addrHex: string | undefined = undefined;
-  private addrValue: bigint | undefined = undefined;
+  private declare addrValue: bigint | undefined;
 
   /** `line`: 0-based line in the log (-1 for a lone line). */
   constructor(public line: number, public start: number, public format: FrameFormat, public role: FrameRole) {
@@ -78,11 +78,26 @@ export class Frame {
   /** Sets the address from hex digits in `line` (parsed lazily). */
   setAddressText(line: string, start: number, end: number): void {
     this.addrHex = line.slice(start, end);
-    this.addrValue = undefined;
+    if (this.addrValue !== undefined) this.addrValue = undefined; // no own field unless needed
     this.addrStart = start;
     this.addrEnd = end;
   }
 }
+
+// Fields most frames never set live on the prototype, so a frame carries only what it uses:
+// a 100 MB log has ~700k frames, and each own field costs 8 bytes.
+Object.assign(Frame.prototype, {
+  module: undefined,
+  buildId: undefined,
+  modStart: -1,
+  modEnd: -1,
+  register: undefined,
+  xenMarker: undefined,
+  sourceFile: undefined,
+  sourceLine: undefined,
+  inlined: false,
+  addrValue: undefined,
+});
 
 function emptyFrame(line: number, start: number, format: FrameFormat, role: FrameRole): Frame {
   return new Frame(line, start, format, role);
