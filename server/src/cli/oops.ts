@@ -1,6 +1,7 @@
 // `xenscope oops parse|symbolize|groups`: the log-parsing and symbol core on the command line.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { BufferedOutput } from './bufferedOutput';
 import type { CliCommand, CliIo } from './command';
 import { UsageError } from './command';
 import { parseLog, type ParsedLog, type Report } from '../core/oops/reports';
@@ -90,26 +91,6 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
-/** Collects output and hands it to io.stdout in large pieces, waiting when stdout pushes back. */
-class ChunkedWriter {
-  private pending: string[] = [];
-  private length = 0;
-  constructor(private readonly io: CliIo) {}
-  async line(s: string): Promise<void> {
-    this.pending.push(s, '\n');
-    this.length += s.length + 1;
-    if (this.length > 1 << 16) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.length === 0) return;
-    const text = this.pending.join('');
-    this.pending = [];
-    this.length = 0;
-    const accepted = (this.io.stdout as (t: string) => unknown)(text);
-    if (accepted === false && process.stdout.writableNeedDrain) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
-  }
-}
-
 async function readLog(file: string): Promise<string> {
   let data: Buffer;
   try {
@@ -179,7 +160,7 @@ function frameText(f: Frame): string {
   return `${reg}${addr}${f.reliable ? '' : '? '}${sym || '???'}${mod}`;
 }
 
-async function runParse(o: Options, log: ParsedLog, out: ChunkedWriter, lines: string[]): Promise<void> {
+async function runParse(o: Options, log: ParsedLog, out: BufferedOutput, lines: string[]): Promise<void> {
   if (o.json) {
     await out.line(JSON.stringify({ reports: log.reports.map((r) => reportJson(r)) }));
     return;
@@ -194,7 +175,7 @@ async function runParse(o: Options, log: ParsedLog, out: ChunkedWriter, lines: s
   }
 }
 
-async function runGroups(o: Options, log: ParsedLog, out: ChunkedWriter): Promise<void> {
+async function runGroups(o: Options, log: ParsedLog, out: BufferedOutput): Promise<void> {
   const groups = stackGroups(log.reports);
   if (o.json) {
     await out.line(JSON.stringify({
@@ -242,7 +223,7 @@ function annotateLine(line: string, frames: Frame[], resolved: Map<Frame, Resolv
   return out + line.slice(at);
 }
 
-async function runSymbolize(o: Options, log: ParsedLog, out: ChunkedWriter, lines: string[], io: CliIo): Promise<number> {
+async function runSymbolize(o: Options, log: ParsedLog, out: BufferedOutput, lines: string[], io: CliIo): Promise<number> {
   let status = 0;
   const sources: ResolverSources = { kernelOffset: log.kernelOffset };
   if (o.map) {
@@ -308,7 +289,7 @@ export const oopsCommand: CliCommand = {
     const log = parseLog(text);
     for (const d of log.diagnostics) io.stderr(`${o.file}:${d.line + 1}: ${d.severity}: ${d.message}\n`);
     if (text.length === 0) io.stderr(`${o.file}: empty file\n`);
-    const out = new ChunkedWriter(io);
+    const out = new BufferedOutput(io);
     const lines = o.sub === 'groups' ? [] : text.split('\n');
     if (lines.length > 0 && lines[lines.length - 1] === '' && text.endsWith('\n')) lines.pop();
     let status = 0;

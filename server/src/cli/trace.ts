@@ -1,4 +1,5 @@
 // `xenscope trace dump|stats`: the trace core on the command line.
+import { BufferedOutput } from './bufferedOutput';
 import type { CliCommand, CliIo } from './command';
 import { UsageError } from './command';
 import { PageReader } from '../core/xentrace/pageReader';
@@ -69,28 +70,6 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
-/** Buffers output and waits for 'drain' when the stream behind `io.stdout` pushes back. */
-class BufferedOut {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly io: CliIo) {}
-  write(s: string): Promise<void> | undefined {
-    this.parts.push(s);
-    this.size += s.length;
-    return this.size >= 1 << 16 ? this.flush() : undefined;
-  }
-  flush(): Promise<void> | undefined {
-    if (this.size === 0) return undefined;
-    const text = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    // The real CLI's io.stdout returns process.stdout.write's result: false means "wait for drain".
-    const ok = (this.io.stdout as (t: string) => unknown)(text);
-    if (ok === false && process.stdout.writableNeedDrain) return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
-    return undefined;
-  }
-}
-
 class Progress {
   private last = 0;
   constructor(
@@ -135,7 +114,7 @@ function reportProblems(io: CliIo, problems: TraceProblem[], count: number, file
 async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> {
   const accept = o.events.length > 0 ? eventFilter(o.events) : undefined;
   if (accept && 'error' in accept) throw new UsageError(accept.error);
-  const out = new BufferedOut(io);
+  const out = new BufferedOutput(io);
   const prevTsc = new Map<number, bigint>();
   const problems: TraceProblem[] = [];
   let problemCount = 0;

@@ -2,6 +2,7 @@
 // relay and the server handlers (like rust-analyzer's lsp_ext.ts). Plain data only: TSCs travel
 // as decimal strings (they exceed 2^53), offsets and record numbers as numbers (≤ 2^53).
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TraceStats } from '../core/xentrace/traceStats';
 
 /** A problem the decoder found, at its byte offset. */
 export interface TraceProblemJson {
@@ -191,22 +192,11 @@ export interface TraceJumpResult {
 }
 export const TraceJumpRequest = new RequestType<TraceJumpParams, TraceJumpResult, void>('xenscope/traceJump');
 
-/**
- * The core's statistics as the wire carries them (the core's TraceStats is not imported: this
- * module is type-checked with the webview, which has no Node types), plus what the viewer adds.
- */
-export interface TraceStatsResult {
-  records: number;
-  perCpu: Record<string, number>;
-  perClass: Record<string, number>;
-  perEvent: Record<string, number>;
-  perDomain: Record<string, number>;
-  lostRecords: { records: number; lost: number; byDomain: Record<string, number> };
+/** The core's statistics as the wire carries them, plus what the viewer adds. */
+export interface TraceStatsResult extends Omit<TraceStats, 'tscHz' | 'problems'> {
   /** Lost-record spans: where each LOST_RECORDS record is and how many it reports. */
   lostSpans: { i: number; cpu: number; tsc: string | null; lost: number }[];
   inheritedTsc: number;
-  firstTsc: string | null;
-  lastTsc: string | null;
   tscHz: number | null;
   problemCount: number;
   problems: TraceProblemJson[];

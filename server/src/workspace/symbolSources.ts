@@ -6,13 +6,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from '../core/oops';
 import { checkFramesAgainstTable, type ConsistencyReport } from '../core/symbols/consistency';
+import { findFiles } from '../core/symbols/fileWalk';
 import { symbolTableFromBytes, SymbolTableError } from '../core/symbols/loaders';
 import type { SymbolTable } from '../core/symbols/symbolTable';
 import type { ServerConfiguration, SymbolSourceStatus } from '../protocol/lsp';
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 const DISCOVERY_NAME = /^(?:System\.map.*|kallsyms.*|.*\.map(?:\.gz)?|vmlinux.*|xen-syms.*)$/;
-const DISCOVERY_SKIP_DIR = /^(?:node_modules|\.git|\.svn|\.hg|dist|out)$/;
+const DISCOVERY_SKIP_DIRS = new Set(['node_modules', '.git', '.svn', '.hg', 'dist', 'out']);
 const DISCOVERY_MAX_DEPTH = 3;
 const DISCOVERY_MAX_ENTRIES = 5000;
 /** Frames sampled when checking a table against a log. */
@@ -151,28 +152,12 @@ async function loadSource(file: string, origin: string, trusted: boolean): Promi
   }
 }
 
-/** Symbol files near the top of the workspace folders (bounded: depth 3, 5000 entries). */
+/** Symbol files near the top of the workspace folders (bounded: depth 3, 5000 entries each). */
 export async function discoverSymbolFiles(folders: readonly string[]): Promise<string[]> {
+  const options = { skipDirs: DISCOVERY_SKIP_DIRS, maxDepth: DISCOVERY_MAX_DEPTH, maxEntries: DISCOVERY_MAX_ENTRIES };
+  const isSymbolFile = (name: string) => DISCOVERY_NAME.test(name) && !/\.(?:js|css|ts)\.map$/.test(name);
   const found: string[] = [];
-  let budget = DISCOVERY_MAX_ENTRIES;
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries;
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (--budget < 0) return;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (depth < DISCOVERY_MAX_DEPTH && !DISCOVERY_SKIP_DIR.test(e.name)) await walk(full, depth + 1);
-      } else if (e.isFile() && DISCOVERY_NAME.test(e.name) && !/\.(?:js|css|ts)\.map$/.test(e.name)) {
-        found.push(full);
-      }
-    }
-  }
-  for (const folder of folders) await walk(folder, 0);
+  for (const folder of folders) found.push(...(await findFiles(folder, isSymbolFile, options)));
   return found.sort();
 }
 

@@ -7,17 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildDwarfFixture, missingTools } from '../../support/dwarfFixture';
-import { activateXenScope, hoverText, openSample, REPO_ROOT } from './helpers';
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { activateXenScope, hoverText, openSample, REPO_ROOT, until } from './helpers';
 
 suite('language features in a real VS Code', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-it-'));

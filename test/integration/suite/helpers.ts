@@ -32,3 +32,14 @@ export async function hoverText(document: vscode.TextDocument, needle: string): 
     .map((c) => (typeof c === 'string' ? c : c.value))
     .join('\n');
 }
+
+/** Polls `probe` until it gives a value; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

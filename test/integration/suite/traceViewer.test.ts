@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TraceFilterProgress, TraceIndexProgress, TraceRecordDetail, TraceRowsResult, TraceStatsResult, TraceJumpResult } from '../../../server/src/protocol/traceViewer';
-import { activateXenScope, SAMPLES } from './helpers';
+import { activateXenScope, SAMPLES, until } from './helpers';
 
 const SAMPLE = path.join(SAMPLES, 'hvm-8cpu.xentrace');
 
@@ -56,20 +56,10 @@ function walk(buf: Buffer): RawRecord[] {
   return out;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function panelFor(uri: vscode.Uri, until: (p: PanelInfo) => boolean): Promise<PanelInfo> {
-  return waitFor(`the trace viewer of ${uri.fsPath}`, async () => {
+async function panelFor(uri: vscode.Uri, ready: (p: PanelInfo) => boolean): Promise<PanelInfo> {
+  return until(`the trace viewer of ${uri.fsPath}`, async () => {
     const panels = await vscode.commands.executeCommand<PanelInfo[]>('xenscope.traceViewer.inspect');
-    return panels.find((p) => p.uri === uri.toString() && until(p));
+    return panels.find((p) => p.uri === uri.toString() && ready(p));
   });
 }
 
@@ -94,7 +84,7 @@ suite('binary trace viewer in a real VS Code', () => {
 
   test('a .xentrace file opens in the trace viewer by default', async () => {
     await vscode.commands.executeCommand('vscode.open', uri);
-    const tab = await waitFor('the viewer tab', async () => {
+    const tab = await until('the viewer tab', async () => {
       const t = vscode.window.tabGroups.activeTabGroup.activeTab;
       return t?.input instanceof vscode.TabInputCustom ? t : undefined;
     });
@@ -193,7 +183,7 @@ suite('binary trace viewer in a real VS Code', () => {
     fs.writeFileSync(file, bytes.subarray(0, 4096));
     const other = vscode.Uri.file(file);
     await vscode.commands.executeCommand('vscode.open', other);
-    await waitFor('the offer', async () => {
+    await until('the offer', async () => {
       const offered = await vscode.commands.executeCommand<string[]>('xenscope.traceViewer.offered');
       return offered.includes(other.toString()) ? true : undefined;
     });

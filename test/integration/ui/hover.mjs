@@ -1,16 +1,36 @@
-// A person hovers the hypercall_page frame of the sample lockup and reads the hover.
+// A person opens a sample, hovers a word and reads the hover: a stack frame of the lockup log
+// and a xentrace_format record. Each keeps a screenshot.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { hoverUntil, openFile, openWorkbench, resultPath } from './workbench.mjs';
 
-export const hoverScenario = {
+function hoverScenario({ name, file, target, ready, expect, screenshot }) {
+  return {
+    name,
+    async run({ page, server, repo, results, workbenchUrl }) {
+      await openWorkbench(page, server, workbenchUrl, path.join(repo, 'samples'));
+      await openFile(page, file, target);
+      const text = await hoverUntil(page, target, ready);
+      for (const re of expect) assert.match(text, re);
+      await page.screenshot({ path: resultPath(results, screenshot) });
+    },
+  };
+}
+
+export const frameHoverScenario = hoverScenario({
   name: 'hover over a hypercall_page frame',
-  async run({ page, server, repo, results, workbenchUrl }) {
-    await openWorkbench(page, server, workbenchUrl, path.join(repo, 'samples'));
-    await openFile(page, 'xen-domU-softlockup.console', 'hypercall_page+0x22a');
-    const text = await hoverUntil(page, 'hypercall_page+0x22a/0x1000', 'xen_version');
-    assert.match(text, /stub 17/);
-    assert.match(text, /__HYPERVISOR_xen_version/);
-    await page.screenshot({ path: resultPath(results, 'hover-hypercall-page.png') });
-  },
-};
+  file: 'xen-domU-softlockup.console',
+  target: 'hypercall_page+0x22a/0x1000',
+  ready: 'xen_version',
+  expect: [/stub 17/, /__HYPERVISOR_xen_version/],
+  screenshot: 'hover-hypercall-page.png',
+});
+
+export const traceHoverScenario = hoverScenario({
+  name: 'hover over a xentrace_format record',
+  file: 'records.xentrace.txt',
+  target: 'running_to_blocked',
+  ready: 'dom:vcpu',
+  expect: [/CPU 0/, /TSC 50475882834000/],
+  screenshot: 'hover-trace-record.png',
+});

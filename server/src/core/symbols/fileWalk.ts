@@ -7,12 +7,15 @@ export interface WalkOptions {
   skipDirs?: ReadonlySet<string>;
   /** How deep to go below the root. */
   maxDepth?: number;
+  /** Directory entries looked at before giving up (a bound for walks of arbitrary trees). */
+  maxEntries?: number;
 }
 
 /** Paths of the files below `root` whose name `accept` takes; unreadable directories are skipped. */
 export async function findFiles(root: string, accept: (name: string) => boolean, options: WalkOptions = {}): Promise<string[]> {
   const out: string[] = [];
   const maxDepth = options.maxDepth ?? 64;
+  let budget = options.maxEntries ?? Infinity;
   const walk = async (dir: string, depth: number): Promise<void> => {
     let entries;
     try {
@@ -21,6 +24,7 @@ export async function findFiles(root: string, accept: (name: string) => boolean,
       return;
     }
     for (const e of entries) {
+      if (--budget < 0) return;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (depth < maxDepth && !options.skipDirs?.has(e.name)) await walk(p, depth + 1);

@@ -7,6 +7,9 @@
 import { className, TRC_LOST_RECORDS } from './eventIds';
 import { lookupEvent } from './catalogue';
 import type { FramerSink, RecordView, TraceProblem } from './framer';
+import type { TraceStats } from './traceStats';
+
+export type { TraceStats };
 
 const TRC_SCHED_SWITCH = 0x0002800a;
 const TRC_SCHED_SWITCH_INFPREV = 0x0002800e;
@@ -17,19 +20,6 @@ const MIN_SAMPLE_NS = 100_000;
 const MAX_SAMPLE_NS = 4_000_000_000;
 const MAX_SAMPLES = 100_000;
 
-export interface TraceStats {
-  records: number;
-  perCpu: Record<string, number>;
-  perClass: Record<string, number>;
-  perEvent: Record<string, number>;
-  /** Records attributed to the domain running on their CPU (from SCHED_SWITCH / runstate), or "unknown". */
-  perDomain: Record<string, number>;
-  lostRecords: { records: number; lost: number; byDomain: Record<string, number> };
-  firstTsc: string | null;
-  lastTsc: string | null;
-  tscHz: { estimate: number; samples: number; method: string } | null;
-  problems: number;
-}
 
 interface CpuState {
   dom: number;
