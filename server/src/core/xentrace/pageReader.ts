@@ -10,17 +10,27 @@ export interface Chunk {
   eof: boolean;
 }
 
+/** Room before a chunk for the unread tail of the previous one (a record is at most 40 bytes). */
+const TAIL_ROOM = 4096;
+
 export class PageReader {
-  private readonly buffer: Buffer;
+  /** Holds the current chunk from `start` on; the first TAIL_ROOM bytes take a carried-over tail. */
+  private buffer: Buffer;
+  /** The read-ahead buffer, allocated on first use. */
+  private spare: Buffer | undefined;
+  private start = TAIL_ROOM;
   private chunkBase = 0;
   private chunkLen = 0;
+  /** A read of the bytes that follow the current chunk, into `spare` (bytes read, or −1 on error). */
+  private ahead: Promise<number> | undefined;
+  private aheadBase = -1;
 
   private constructor(
     private readonly fh: FileHandle,
     readonly size: number,
-    chunkSize: number,
+    private readonly chunkSize: number,
   ) {
-    this.buffer = Buffer.allocUnsafe(chunkSize);
+    this.buffer = Buffer.allocUnsafe(TAIL_ROOM + chunkSize);
   }
 
   /** Opens `path`; resolves to an error message (not a throw) when it cannot be read. */
@@ -33,30 +43,65 @@ export class PageReader {
         await fh.close();
         return { error: `${path} is not a regular file` };
       }
-      return new PageReader(fh, st.size, Math.max(64, chunkSize));
+      return new PageReader(fh, st.size, Math.max(64, chunkSize) & ~3);
     } catch (err) {
       await fh?.close().catch(() => undefined);
       return { error: `cannot read ${path}: ${(err as Error).message}` };
     }
   }
 
-  /** The bytes from `offset` on (at least `min` of them unless the file ends first). */
-  async chunkAt(offset: number, min = 1): Promise<Chunk> {
+  /**
+   * The bytes from `offset` on (at least `min` of them unless the file ends first). With
+   * `readAhead`, a sequential scan: the next chunk is read while the caller works on this one.
+   */
+  async chunkAt(offset: number, min = 1, readAhead = false): Promise<Chunk> {
     const inChunk = offset >= this.chunkBase && offset + min <= this.chunkBase + this.chunkLen;
-    if (!inChunk) {
-      const want = Math.min(this.buffer.length, Math.max(0, this.size - offset));
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await this.fh.read(this.buffer, got, want - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
+    if (!inChunk && !(await this.takeReadAhead(offset, min))) {
+      const want = Math.min(this.chunkSize, Math.max(0, this.size - offset));
+      const got = await this.readInto(this.buffer, TAIL_ROOM, want, offset);
+      this.start = TAIL_ROOM;
       this.chunkBase = offset;
       this.chunkLen = got;
     }
-    const start = offset - this.chunkBase;
     const end = this.chunkBase + this.chunkLen;
-    return { buf: this.buffer.subarray(start, this.chunkLen), base: offset, eof: end >= this.size };
+    if (readAhead && !this.ahead && end < this.size) this.startReadAhead(end);
+    const from = this.start + (offset - this.chunkBase);
+    return { buf: this.buffer.subarray(from, this.start + this.chunkLen), base: offset, eof: end >= this.size };
+  }
+
+  private async readInto(buf: Buffer, at: number, want: number, offset: number): Promise<number> {
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await this.fh.read(buf, at + got, want - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
+  }
+
+  private startReadAhead(from: number): void {
+    this.spare ??= Buffer.allocUnsafe(TAIL_ROOM + this.chunkSize);
+    this.aheadBase = from;
+    const want = Math.min(this.chunkSize, this.size - from);
+    this.ahead = this.readInto(this.spare, TAIL_ROOM, want, from).catch(() => -1);
+  }
+
+  /** Serves `offset` from the read-ahead (plus the current chunk's tail); false if it cannot. */
+  private async takeReadAhead(offset: number, min: number): Promise<boolean> {
+    if (!this.ahead) return false;
+    const got = await this.ahead;
+    this.ahead = undefined;
+    const tail = this.chunkBase + this.chunkLen - offset;
+    const contiguous = this.aheadBase === this.chunkBase + this.chunkLen && offset >= this.chunkBase && tail >= 0 && tail <= TAIL_ROOM;
+    if (got < 0 || !contiguous || tail + got < Math.min(min, this.size - offset)) return false;
+    const spare = this.spare!;
+    this.buffer.copy(spare, TAIL_ROOM - tail, this.start + (offset - this.chunkBase), this.start + this.chunkLen);
+    this.spare = this.buffer;
+    this.buffer = spare;
+    this.start = TAIL_ROOM - tail;
+    this.chunkBase = offset;
+    this.chunkLen = tail + got;
+    return true;
   }
 
   /** Exactly `length` bytes at `offset` (fewer at the end of the file), in a fresh buffer. */
@@ -72,6 +117,7 @@ export class PageReader {
   }
 
   async close(): Promise<void> {
+    await this.ahead;
     await this.fh.close().catch(() => undefined);
   }
 }

@@ -31,7 +31,7 @@ export async function scanTrace(reader: PageReader, sink: FramerSink, options: S
   const framer = options.framer ?? new TraceFramer(sink);
   try {
     for (;;) {
-      const chunk = await reader.chunkAt(framer.pos, MAX_RECORD);
+      const chunk = await reader.chunkAt(framer.pos, MAX_RECORD, true);
       const status = framer.feed(chunk.buf, chunk.base, chunk.eof);
       options.onProgress?.(framer.pos);
       if (status === FeedStatus.Done || status === FeedStatus.WindowEnd) return { bytes: framer.pos, stopped: false };
