@@ -19,7 +19,7 @@ const FIXTURE = path.join(ROOT, 'test/fixtures/xentrace/xentrace-parser-rs-examp
 /** Child mode: build the index of FILE and print {records, ms, maxRssKiB} as JSON. */
 async function childIndex(file: string): Promise<void> {
   const t0 = process.hrtime.bigint();
-  const reader = await PageReader.open(file, 4 << 20);
+  const reader = await PageReader.open(file);
   if (!(reader instanceof PageReader)) throw new Error(reader.error);
   const index = await buildIndex(reader);
   await reader.close();

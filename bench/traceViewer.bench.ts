@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 
     // The core's own index build on the same (now cached) file, for the ratio.
     const c0 = performance.now();
-    const reader = await PageReader.open(file, 1 << 20);
+    const reader = await PageReader.open(file);
     if (!(reader instanceof PageReader)) throw new Error(reader.error);
     const coreIndex = await buildIndex(reader);
     await reader.close();

@@ -123,7 +123,7 @@ export class TraceSession {
         notATrace: { offset: 0, kind: 'not-a-trace', message: `not a xentrace file: expected a CPU_CHANGE record (bytes 03 f0 01 20) at offset 0, found ${found}` },
       };
     }
-    const indexReader = await PageReader.open(path, 1 << 20);
+    const indexReader = await PageReader.open(path);
     if (!(indexReader instanceof PageReader)) {
       await reader.close();
       return indexReader;
@@ -476,7 +476,7 @@ export class TraceSession {
   }
 
   private async runFilter(run: FilterRun, predicate: RecordPredicate, onProgress: (p: TraceFilterProgress) => void): Promise<void> {
-    const reader = await PageReader.open(this.path, 1 << 20);
+    const reader = await PageReader.open(this.path);
     const started = performance.now();
     const report = (done: boolean) => {
       const seconds = (performance.now() - started) / 1000;

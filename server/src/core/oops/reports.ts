@@ -23,7 +23,8 @@ export interface Register {
 
 /** Registers keep their hex text; the bigint is made only when someone looks at it. */
 class RegisterValue implements Register {
-  constructor(readonly name: string, readonly hex: string, readonly line: number, readonly start: number, readonly end: number) {}
+  constructor(public name: string, readonly hex: string, readonly line: number, readonly start: number, readonly end: number) {}
+
   get value(): bigint {
     return BigInt('0x' + this.hex);
   }
@@ -541,7 +542,17 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
     }
     diagnostics.push({ line: 0, severity: 'info', message: 'log is newest-first (journalctl -r); reports were read bottom-up' });
   }
-  for (const r of reports) r.signature = reportSignature(r);
+  // One copy of each repeated name: a 100 MB log prints a few thousand symbols 700k times.
+  const names = new Map<string, string>();
+  const intern = (s: string) => names.get(s) ?? (names.set(s, s), s);
+  for (const f of frames) {
+    if (f.symbol !== undefined) f.symbol = intern(f.symbol);
+    if (f.module !== undefined) f.module = intern(f.module);
+  }
+  for (const r of reports) {
+    r.signature = intern(reportSignature(r));
+    for (const reg of r.registers) reg.name = intern(reg.name);
+  }
   const groups = groupReports(reports);
   for (let r = 0; r < reports.length; r++) reports[r].group = groups[r];
   return { lineCount, reports, frames, diagnostics, reversed, kernelOffset: logKernelOffset };

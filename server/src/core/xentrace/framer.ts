@@ -89,6 +89,36 @@ export type FeedStatus = (typeof FeedStatus)[keyof typeof FeedStatus];
 
 const SIG = Buffer.from([0x03, 0xf0, 0x01, 0x20]);
 
+/** What skipUnsampled reached besides its return value (module-level: no allocation per call). */
+const skipped = { recordIndex: 0, lastTscAt: -1 };
+
+/**
+ * The index pass's inner loop: frames records from word `r` until the window's end in this chunk,
+ * record `nextSample`, or anything unusual (left to the general path). Returns the word reached.
+ * A small function of its own so the JIT keeps it optimised whatever happens in feed().
+ */
+function skipUnsampled(words: Uint32Array, r: number, endW: number, recordIndex: number, nextSample: number): number {
+  let idx = recordIndex;
+  let lastTscAt = -1;
+  while (r < endW) {
+    const h = words[r]!;
+    const ev = h & EVENT_MASK;
+    const sizeW = 1 + (h >>> 31) * 2 + ((h >>> 28) & 7);
+    if (r + sizeW > endW || ev === TRC_TRACE_CPU_CHANGE || ev >>> 16 === 0) break;
+    if (ev === TRC_TRACE_WRAP_BUFFER) {
+      r += sizeW;
+      continue;
+    }
+    if (idx === nextSample) break;
+    if (h >>> 31 === 1) lastTscAt = r;
+    idx++;
+    r += sizeW;
+  }
+  skipped.recordIndex = idx;
+  skipped.lastTscAt = lastTscAt;
+  return r;
+}
+
 export class TraceFramer {
   /** Absolute offset of the next byte to interpret. */
   pos = 0;
@@ -282,26 +312,12 @@ export class TraceFramer {
         const endW = Math.min(len, this.windowEnd - base) >>> 2;
         const every = this.sampleEvery;
         const cur = this.cur;
-        let r = start;
-        let idx = this.recordIndex;
-        const nextSample = idx + ((every - (idx % every)) % every);
-        while (r < endW) {
-          const h = words[r]!;
-          const ev = h & EVENT_MASK;
-          const sizeW = 1 + (h >>> 31) * 2 + ((h >>> 28) & 7);
-          if (r + sizeW > endW || ev === TRC_TRACE_CPU_CHANGE || ev >>> 16 === 0) break;
-          if (ev === TRC_TRACE_WRAP_BUFFER) {
-            r += sizeW;
-            continue;
-          }
-          if (idx === nextSample) break;
-          if (h >>> 31 === 1) {
-            cur.lo = words[r + 1]!;
-            cur.hi = words[r + 2]!;
-            cur.known = true;
-          }
-          idx++;
-          r += sizeW;
+        const r = skipUnsampled(words, start, endW, this.recordIndex, this.recordIndex + ((every - (this.recordIndex % every)) % every));
+        const idx = skipped.recordIndex;
+        if (skipped.lastTscAt >= 0) {
+          cur.lo = words[skipped.lastTscAt + 1]!;
+          cur.hi = words[skipped.lastTscAt + 2]!;
+          cur.known = true;
         }
         if (r !== start) {
           this.recordIndex = idx;
