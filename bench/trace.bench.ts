@@ -4,7 +4,7 @@
 //   - index build throughput (one streaming pass: framing + sparse index),
 //   - `xenscope trace dump --json > /dev/null` records/s (the built dist/cli.js),
 //   - the same on the real 8-CPU fixture, for comparison with xenalyze's ~1.3 M records/s there.
-// Run: node --import tsx bench/trace.bench.ts [--gib N] [--keep]
+// Run: node --import tsx bench/trace.bench.ts [--gib N] [--keep]   (XENALYZE=path: compare with a local build)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -112,7 +112,16 @@ async function main(): Promise<void> {
     const fixtureRecords = 180466;
     const fx = best(3, () => timed(process.execPath, [cli, 'trace', 'dump', FIXTURE, '--json'], '/dev/null'));
     console.log(`trace dump --json (8-CPU fixture, ${fixtureRecords} records): ${(fixtureRecords / fx.seconds / 1e6).toFixed(2)} M records/s wall incl. startup (${(fixtureRecords / fx.cpuSeconds / 1e6).toFixed(2)} M/s per CPU-second); vs xenalyze ~1.3 M/s: ratio ${(fixtureRecords / fx.seconds / 1.3e6).toFixed(2)}`);
-    console.log('xenalyze was not built here (no network access to Xen sources); its figure is the one quoted in the issue.');
+    // A locally built xenalyze (tools/xentrace/xenalyze.c + mread.c from Xen's source, gcc -O2;
+    // never committed) gives the same-machine ratio; without one, the issue's figure stands in.
+    const xenalyze = process.env.XENALYZE;
+    if (xenalyze && fs.existsSync(xenalyze)) {
+      const xa = best(3, () => timed(xenalyze, ['--dump-all', FIXTURE], '/dev/null'));
+      const text = best(3, () => timed(process.execPath, [cli, 'trace', 'dump', FIXTURE], '/dev/null'));
+      console.log(`xenalyze --dump-all (${xenalyze}) on the same fixture: ${(fixtureRecords / xa.seconds / 1e6).toFixed(2)} M records/s; ours/xenalyze: --json ${(xa.seconds / fx.seconds).toFixed(2)}, text ${(xa.seconds / text.seconds).toFixed(2)}`);
+    } else {
+      console.log('no XENALYZE=path/to/xenalyze given: the xenalyze figure is the one quoted in the issue.');
+    }
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
