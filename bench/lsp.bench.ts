@@ -99,6 +99,17 @@ async function main(): Promise<void> {
     console.log(`server RSS after 15 s idle: ${settled.toFixed(0)} MB = ${(settled / mb).toFixed(2)}× the log`);
     await session.close();
 
+    // What holding the document costs before any analysis: the same text opened as plaintext.
+    // (V8 stores a string with any character above U+00FF at two bytes a character, as here.)
+    const plain = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
+    await plain.open(pathToFileURL(path.join(work, 'big.txt')).toString(), 'plaintext', text);
+    await new Promise((r) => setTimeout(r, 15_000));
+    const plainStatus = fs.readFileSync(`/proc/${plain.server.pid}/status`, 'utf8');
+    const plainNow = Number(/VmRSS:\s+(\d+) kB/.exec(plainStatus)?.[1] ?? 0) / 1024;
+    const plainPeak = Number(/VmHWM:\s+(\d+) kB/.exec(plainStatus)?.[1] ?? 0) / 1024;
+    console.log(`the same text as plaintext (no analysis): peak ${plainPeak.toFixed(0)} MB = ${(plainPeak / mb).toFixed(2)}×, after 15 s idle ${plainNow.toFixed(0)} MB = ${(plainNow / mb).toFixed(2)}×; the analysis adds ${(settled - plainNow).toFixed(0)} MB = ${((settled - plainNow) / mb).toFixed(2)}× the log`);
+    await plain.close();
+
     if (missingTools().length === 0) {
       const fx = buildDwarfFixture(REPO, work);
       const dwarf = await startServer({ trusted: true, settings: { ...DEFAULT_SETTINGS, symbols: { ...DEFAULT_SETTINGS.symbols, vmlinux: [fx.vmlinux] } }, workspaceFolders: [work] });
