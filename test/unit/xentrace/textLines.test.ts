@@ -42,6 +42,12 @@ describe('xentrace_format lines', () => {
   it('V1 hypercall line of old Xen; lines without brackets', () => {
     const h = describeTraceLine('CPU0 931534214445874 (+ 1844) hypercall [ eip = 0xc1002227, eax = 0x00000011 ]')!;
     assert.equal(h.className, 'TRC_PV');
+    // eip/eax is the V1 layout, which Xen <= 4.2 wrote as 0x0020f001 (reference §3, 4.3 row);
+    // eax 0x11 = 17 = __HYPERVISOR_xen_version in public/xen.h.
+    assert.equal(h.event, 0x0020f001);
+    assert.equal(h.name, 'TRC_PV_HYPERCALL');
+    assert.deepEqual(h.rawWords, [0xc1002227, 0x11]);
+    assert.match(h.fields.find((f) => f.name === 'eax')?.meaning ?? '', /__HYPERVISOR_xen_version/);
     const c = parseXentraceFormatLine('CPU0  0 (+       0)  cpu_change        0x00000000')!;
     assert.equal(c.label, 'cpu_change');
     assert.equal(c.bare, '0x00000000');
@@ -49,6 +55,21 @@ describe('xentrace_format lines', () => {
 });
 
 describe('xenalyze --dump-all lines', () => {
+  it('names scheduler records by xenalyze\'s own spelling (csched2:runq_insert is RUNQ_POS)', () => {
+    // xenalyze.c prints "csched2:runq_insert" for TRC_SCHED_CLASS_EVT(CSCHED2, 2); trace.h:
+    // TRC_SCHED_CLASS 0x00022000 | (class 1 << 9) | 2 = 0x00022202.
+    const d = describeTraceLine('     0.000845622 |||||||||||.x||| d32768v12 csched2:runq_insert d0v13, position 0')!;
+    assert.equal(d.event, 0x00022202);
+    assert.equal(d.cpu, 12);
+  });
+  it('puts a runstate change\'s old->new into the ID, and reads a line quoted without its prefix', () => {
+    // Xen ORs (old state << 8) | (new state << 4) into TRC_SCHED_RUNSTATE_CHANGE (0x00021001);
+    // runnable = 1, running = 0 (public/vcpu.h). Line from Xen commit 395218954b01.
+    const d = describeTraceLine('0.014553536 ---x d?v? runstate_change d1v0 runnable->running')!;
+    assert.equal(d.event, 0x00021001 | (1 << 8) | (0 << 4));
+    assert.deepEqual(d.flags, ['runnable→running']);
+    assert.equal(d.cpu, 3);
+  });
   it('anchors on the time and dXvY even with spaces in the pCPU string', () => {
     const x = parseXenalyzeLine(']  0.000701752 - .  x- d14v2 vmexit exit_reason EXTERNAL_INTERRUPT eip ffffffff8c0043b9')!;
     assert.equal(x.prefix, ']');

@@ -2,10 +2,11 @@
 // (event name, class/subclass, flags, fields with meanings, raw words, Xen versions of the layout).
 import { decodePayload, eventIdsByName, lookupEvent, type EventInfo } from './catalogue';
 import { CPU_CHANGE_HEADER, hex32 } from './eventIds';
+import { RUNSTATES } from './meanings/sched';
 import type { TraceRecord } from './record';
 import { readTraceBuffer } from './traceReader';
 import { parseDumpLine, parseHexWords, parseXenalyzeLine, parseXentraceFormatLine } from './textLines';
-import { FORMATS_LABELS, XENALYZE_KEYWORDS } from './textNames';
+import { FORMATS_LABELS, XENALYZE_KEYWORDS, XENALYZE_SCHED_KEYWORDS } from './textNames';
 
 export interface FieldDescription {
   name: string;
@@ -120,6 +121,34 @@ function describeHex(text: string): RecordDescription | undefined {
   return d;
 }
 
+const fieldKey = (name: string) => name.toLowerCase().replace(/\s+/g, '');
+
+/**
+ * The payload words behind a xentrace_format line when a layout of `info` names the same fields
+ * in the same order, each printed whole (`0x%08x`, or 16 digits for a two-word value).
+ */
+function payloadByNames(info: EventInfo, pairs: readonly { key: string; value: string }[]): number[] | undefined {
+  for (const layout of info.layouts) {
+    const specs = layout.specs;
+    if (!specs || specs.length !== pairs.length || pairs.length === 0) continue;
+    const words: number[] = [];
+    const matches = specs.every((spec, k) => {
+      const hex = /^0x([0-9a-f]{1,16})$/i.exec(pairs[k]!.value);
+      if ('bitfields' in spec || !hex || fieldKey(spec.name) !== fieldKey(pairs[k]!.key)) return false;
+      if ((spec.words ?? 1) === 1) {
+        if (hex[1]!.length > 8) return false;
+        words.push(parseInt(hex[1]!, 16) >>> 0);
+      } else {
+        const digits = hex[1]!.padStart(16, '0');
+        words.push(parseInt(digits.slice(8), 16) >>> 0, parseInt(digits.slice(0, 8), 16) >>> 0);
+      }
+      return true;
+    });
+    if (matches && words.length === layout.words) return words;
+  }
+  return undefined;
+}
+
 function describeXentraceFormat(line: string): RecordDescription | undefined {
   const x = parseXentraceFormatLine(line);
   if (!x) return undefined;
@@ -127,6 +156,17 @@ function describeXentraceFormat(line: string): RecordDescription | undefined {
   let ids: readonly number[] | undefined = unknown ? [parseInt(unknown[1]!, 16) & 0x0fffffff] : FORMATS_LABELS[x.label];
   if (!ids) ids = eventIdsByName(x.label);
   if (!ids || ids.length === 0) return undefined;
+  // Where one of the candidates' layouts has exactly the line's field names, its values are the
+  // payload words: decode them for their meanings (a V1 hypercall's eax → the hypercall's name).
+  for (const candidate of ids) {
+    const info = lookupEvent(candidate);
+    const words = payloadByNames(info, x.pairs);
+    if (!words || x.bare !== undefined) continue;
+    const d = fromInfo('xentrace_format', info, words);
+    d.cpu = x.cpu;
+    d.tsc = x.tsc === '0' ? undefined : x.tsc;
+    return d;
+  }
   // A 64-bit rule prints some value with more than 8 hex digits.
   const wide = x.pairs.some((p) => /^0x[0-9a-f]{9,}$/i.test(p.value));
   const id = wide && ids.length > 1 ? ids[1]! : ids[0]!;
@@ -143,6 +183,8 @@ function describeXentraceFormat(line: string): RecordDescription | undefined {
   return d;
 }
 
+const TRC_SCHED_RUNSTATE_CHANGE = 0x00021001;
+
 function describeXenalyze(line: string): RecordDescription | undefined {
   const x = parseXenalyzeLine(line);
   if (!x) return undefined;
@@ -150,13 +192,17 @@ function describeXenalyze(line: string): RecordDescription | undefined {
   if (x.event !== undefined) {
     d = fromInfo('xenalyze', lookupEvent(x.event), x.words);
   } else {
-    let id = XENALYZE_KEYWORDS[x.keyword];
+    let id = XENALYZE_KEYWORDS[x.keyword] ?? XENALYZE_SCHED_KEYWORDS[x.keyword.replace(/,$/, '')];
     if (id === undefined && /^csched2?:/.test(x.keyword)) {
       const [sched, ev] = x.keyword.split(':');
       id = eventIdsByName(`TRC_${sched!.toUpperCase()}_${ev!.toUpperCase()}`)[0];
     }
     if (id === undefined) return undefined;
     if (x.is64) id |= 0x100;
+    // xenalyze prints a runstate change's states as `old->new`; the hypervisor puts them in the ID.
+    const states = id === TRC_SCHED_RUNSTATE_CHANGE ? /\b([a-z]+)->([a-z]+)\b/.exec(x.text) : null;
+    if (states && RUNSTATES.includes(states[1]!) && RUNSTATES.includes(states[2]!))
+      id |= (RUNSTATES.indexOf(states[1]!) << 8) | (RUNSTATES.indexOf(states[2]!) << 4);
     d = fromInfo('xenalyze', lookupEvent(id), x.words);
     if (!x.words) d.fields = [{ name: 'text', text: x.text }];
   }

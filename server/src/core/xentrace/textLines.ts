@@ -65,9 +65,9 @@ export interface XenalyzeLine {
 }
 
 // Anchor on the time and the dXvY field; the pCPU string may contain spaces (reference §4.4).
-const XA_LINE = /([ \]!])\s{0,3}(?:(\d+\.\d{9})|\s{14}) ([x|\-. l0-9]*?) ?d(\d+|\?)v(\d+|\?)\s+(\S.*)$/;
+const XA_LINE = /(?:([ \]!])|^)\s{0,3}(?:(\d+\.\d{9})|\s{14}) ([x|\-. l0-9]*?) ?d(\d+|\?)v(\d+|\?)\s+(\S.*)$/;
 // Lines without the dXvY field (pf_inject, inj_exc, "lost_records end"): greedy pCPU string.
-const XA_LINE_NO_VCPU = /([ \]!])\s{0,3}(?:(\d+\.\d{9})|\s{14}) ([x|\-. l0-9]*[x|\-l0-9]) ()()([a-z_].*)$/;
+const XA_LINE_NO_VCPU = /(?:([ \]!])|^)\s{0,3}(?:(\d+\.\d{9})|\s{14}) ([x|\-. l0-9]*[x|\-l0-9]) ()()([a-z_].*)$/;
 const XA_GENERIC = /^\s*([0-9a-f]{1,7})\(([0-9a-f]+):([0-9a-f]+):([0-9a-f]+)\)\s+(\d+)\s+\[\s*([0-9a-f ]*?)\s*\]/i;
 const XA_NAMED_WORDS = /^([a-z_0-9:]+?)(64)?\s?\[\s*([0-9a-f ]*?)\s*\]/i;
 
@@ -77,7 +77,7 @@ export function parseXenalyzeLine(line: string): XenalyzeLine | undefined {
   if (!m) return undefined;
   const pcpuString = m[3] ?? '';
   const x = pcpuString.indexOf('x');
-  const out: XenalyzeLine = { prefix: m[1]!, text: m[6]!, keyword: m[6]!.split(/[\s[]/)[0] ?? '' };
+  const out: XenalyzeLine = { prefix: m[1] ?? ' ', text: m[6]!, keyword: m[6]!.split(/[\s[]/)[0] ?? '' };
   if (m[2] !== undefined) out.time = m[2];
   if (x >= 0) out.pcpu = x;
   if (m[4] && m[4] !== '?') out.dom = Number(m[4]);

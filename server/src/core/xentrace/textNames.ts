@@ -129,7 +129,8 @@ export const FORMATS_LABELS: Readonly<Record<string, readonly number[]>> = {
   pod_populate: [0x0010f010],
   pod_zero_reclaim: [0x0010f011],
   pod_superpage_splinter: [0x0010f012],
-  hypercall: [0x0020100d, 0x00201001, 0x00201101],
+  // V2 (4.3+) prints no eip/eax; the V1 rule's lines come from Xen ≤ 4.2, which wrote 0x0020f001/0x0020f101.
+  hypercall: [0x0020100d, 0x0020f001, 0x0020f101, 0x00201001, 0x00201101],
   trap: [0x00201003, 0x00201103],
   page_fault: [0x00201004, 0x00201104],
   forced_invalid_op: [0x00201005, 0x00201105],
@@ -151,6 +152,61 @@ export const FORMATS_LABELS: Readonly<Record<string, readonly number[]>> = {
   assign_vector: [0x00802006],
   bogus_vector: [0x00802007],
   do_irq: [0x00802008],
+};
+
+/** TRC_SCHED_CLASS_EVT(class, event) of Xen's public/trace.h. */
+const schedEvent = (cls: number, event: number) => 0x00022000 | ((cls & 7) << 9) | (event & 0x1ff);
+const CSCHED = 0;
+const CSCHED2 = 1;
+const RTDS = 4;
+const SNULL = 5;
+
+/**
+ * Scheduler records as xenalyze --dump-all spells them (tools/xentrace/xenalyze.c, the printf of
+ * each TRC_SCHED_CLASS_EVT case), which often differs from the hypervisor's names.
+ */
+export const XENALYZE_SCHED_KEYWORDS: Readonly<Record<string, number>> = {
+  'csched:sched_tasklet': schedEvent(CSCHED, 1),
+  'csched:acct_start': schedEvent(CSCHED, 2),
+  'csched:acct_stop': schedEvent(CSCHED, 3),
+  'csched:stolen_vcpu': schedEvent(CSCHED, 4),
+  'csched:pick_cpu': schedEvent(CSCHED, 5),
+  'csched:runq_tickle': schedEvent(CSCHED, 6),
+  'csched:schedule': schedEvent(CSCHED, 9),
+  'csched:ratelimit': schedEvent(CSCHED, 10),
+  'csched:load_balance': schedEvent(CSCHED, 11),
+  'csched2:runq_insert': schedEvent(CSCHED2, 2),
+  'csched2:burn_credits': schedEvent(CSCHED2, 3),
+  'csched2:tickle_check': schedEvent(CSCHED2, 5),
+  'csched2:runq_tickle': schedEvent(CSCHED2, 6),
+  'csched2:reset_credits': schedEvent(CSCHED2, 7),
+  'csched2:sched_tasklet': schedEvent(CSCHED2, 8),
+  'csched2:update_load': schedEvent(CSCHED2, 9),
+  'csched2:runq_assign': schedEvent(CSCHED2, 10),
+  'csched2:update_vcpu_load': schedEvent(CSCHED2, 11),
+  'csched2:update_rq_load': schedEvent(CSCHED2, 12),
+  'csched2:runq_tickle_new': schedEvent(CSCHED2, 13),
+  'csched2:update_max_weight': schedEvent(CSCHED2, 14),
+  'csched2:migrate': schedEvent(CSCHED2, 15),
+  'csched2:load_balance_check': schedEvent(CSCHED2, 16),
+  'csched2:load_balance_begin': schedEvent(CSCHED2, 17),
+  'csched2:picked_cpu': schedEvent(CSCHED2, 19),
+  'csched2:runq_candidate': schedEvent(CSCHED2, 20),
+  'csched2:schedule': schedEvent(CSCHED2, 21),
+  'csched2:ratelimit': schedEvent(CSCHED2, 22),
+  'csched2:runq_cand_check': schedEvent(CSCHED2, 23),
+  'rtds:runq_tickle': schedEvent(RTDS, 1),
+  'rtds:runq_pick': schedEvent(RTDS, 2),
+  'rtds:burn_budget': schedEvent(RTDS, 3),
+  'rtds:repl_budget': schedEvent(RTDS, 4),
+  'rtds:sched_tasklet': schedEvent(RTDS, 5),
+  'rtds:schedule': schedEvent(RTDS, 6),
+  'null:picked_cpu': schedEvent(SNULL, 1),
+  'null:vcpu_assign': schedEvent(SNULL, 2),
+  'null:vcpu_deassign': schedEvent(SNULL, 3),
+  'null:migrate': schedEvent(SNULL, 4),
+  'null:schedule': schedEvent(SNULL, 5),
+  'null:sched_tasklet': schedEvent(SNULL, 6),
 };
 
 /** xenalyze --dump-all keywords seen in its output (reference §4.2) → the event they print. */
