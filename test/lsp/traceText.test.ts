@@ -46,8 +46,10 @@ describe('xentrace text features over LSP', () => {
     const value = await hover(2);
     assert.match(value, /CPU 0/);
     assert.match(value, /TSC 50475882834000/);
-    assert.match(value, /dom:vcpu/);
-    assert.match(value, /0x00000002/);
+    assert.match(value, /dom:vcpu = 0x00000002/);
+    // One packed word, vCPU in bits 0-15, domain in bits 16-31 (Xen's trace_runstate_change).
+    assert.match(value, /\| dom \| `0` \| d0 \|/);
+    assert.match(value, /\| vcpu \| `2` \|/);
   });
 
   it('decodes pasted record words: HYPERCALL_V2 sched_op(block)', async () => {

@@ -31,6 +31,6 @@ export const traceHoverScenario = hoverScenario({
   file: 'records.xentrace.txt',
   target: 'running_to_blocked',
   ready: 'dom:vcpu',
-  expect: [/CPU 0/, /TSC 50475882834000/],
+  expect: [/CPU 0/, /TSC 50475882834000/, /running→blocked/],
   screenshot: 'hover-trace-record.png',
 });

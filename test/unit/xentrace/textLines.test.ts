@@ -39,6 +39,18 @@ describe('xentrace_format lines', () => {
     assert.equal(c2.name, 'TRC_CSCHED2_SCHEDULE');
     assert.match(c2.notes.join(' '), /one too low/);
   });
+  it('dom:vcpu is two words (0x%(1)04x%(2)04x) or one packed word; a 64-bit rIP is two words, low first', () => {
+    const block = describeTraceLine('CPU0  50475882825885 (+       0)  do_block          [ dom:vcpu = 0x00000002 ]')!;
+    assert.equal(block.event, 0x00028006);
+    assert.deepEqual(block.rawWords, [0, 2]);
+    const rs = describeTraceLine('CPU0  50475882834000 (+     672)  running_to_blocked  [ dom:vcpu = 0x00000002 ]')!;
+    assert.deepEqual(rs.rawWords, [2]);
+    assert.deepEqual(rs.flags, ['running→blocked']);
+    // formats: exitcode = 0x%(1)08x, rIP = 0x%(3)08x%(2)08x; VMX basic exit reason 7 is the interrupt window.
+    const exit = describeTraceLine('CPU0  50475887396307 (+   16128)  VMEXIT      [ exitcode = 0x00000007, rIP  = 0xffffffff8cc0007e ]')!;
+    assert.deepEqual(exit.rawWords, [7, 0x8cc0007e, 0xffffffff]);
+    assert.match(exit.fields.find((f) => f.name === 'exit_reason')?.meaning ?? '', /VIRT_INTR/);
+  });
   it('V1 hypercall line of old Xen; lines without brackets', () => {
     const h = describeTraceLine('CPU0 931534214445874 (+ 1844) hypercall [ eip = 0xc1002227, eax = 0x00000011 ]')!;
     assert.equal(h.className, 'TRC_PV');
@@ -48,6 +60,10 @@ describe('xentrace_format lines', () => {
     assert.equal(h.name, 'TRC_PV_HYPERCALL');
     assert.deepEqual(h.rawWords, [0xc1002227, 0x11]);
     assert.match(h.fields.find((f) => f.name === 'eax')?.meaning ?? '', /__HYPERVISOR_xen_version/);
+    // Old formats: prev<domid:edomid> = 0x%(1)08x : 0x%(2)08x, next… = 0x%(3)08x : 0x%(4)08x.
+    const sw = describeTraceLine('CPU0 931534214457162 (+ 466) __enter_scheduler [ prev<domid:edomid> = 0x00000000 : 0x00000005, next<domid:edomid> = 0x00007fff : 0x00000000 ]')!;
+    assert.deepEqual(sw.rawWords, [0, 5, 0x7fff, 0]);
+    assert.match(sw.fields.find((f) => f.name === 'next_dom')?.meaning ?? '', /idle/);
     const c = parseXentraceFormatLine('CPU0  0 (+       0)  cpu_change        0x00000000')!;
     assert.equal(c.label, 'cpu_change');
     assert.equal(c.bare, '0x00000000');

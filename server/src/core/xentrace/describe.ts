@@ -122,19 +122,54 @@ function describeHex(text: string): RecordDescription | undefined {
 }
 
 const fieldKey = (name: string) => name.toLowerCase().replace(/\s+/g, '');
+const DOM_NAMES = new Set(['dom', 'domid', 'domain']);
+/** The formats file's label where it differs from the emitter's field name. */
+const FORMATS_FIELD_NAMES: Readonly<Record<string, string>> = { exitcode: 'exit_reason' };
+const VCPU_NAMES = new Set(['vcpu', 'vcpuid']);
 
 /**
  * The payload words behind a xentrace_format line when a layout of `info` names the same fields
- * in the same order, each printed whole (`0x%08x`, or 16 digits for a two-word value).
+ * in the same order, each printed whole (`0x%08x`, or 16 digits for a two-word value). The
+ * formats file's `dom:vcpu = 0xDDDDVVVV` stands for a packed word (vCPU in bits 0–15) or for a
+ * domid word and a vcpuid word (`0x%(1)04x%(2)04x`); both are recognised.
  */
 function payloadByNames(info: EventInfo, pairs: readonly { key: string; value: string }[]): number[] | undefined {
   for (const layout of info.layouts) {
     const specs = layout.specs;
-    if (!specs || specs.length !== pairs.length || pairs.length === 0) continue;
+    if (!specs || pairs.length === 0) continue;
     const words: number[] = [];
-    const matches = specs.every((spec, k) => {
-      const hex = /^0x([0-9a-f]{1,16})$/i.exec(pairs[k]!.value);
-      if ('bitfields' in spec || !hex || fieldKey(spec.name) !== fieldKey(pairs[k]!.key)) return false;
+    let at = 0;
+    const matches = pairs.every((pair) => {
+      const spec = specs[at];
+      const next = specs[at + 1];
+      const key = fieldKey(pair.key);
+      // `prev<domid:edomid> = 0x%(1)08x : 0x%(2)08x`: two words for the two fields named prev_….
+      const two = /^0x([0-9a-f]{1,8})\s*:\s*0x([0-9a-f]{1,8})$/i.exec(pair.value);
+      if (two) {
+        const stem = /^[a-z]+/.exec(key)?.[0];
+        if (!stem || !spec || !next || 'bitfields' in spec || 'bitfields' in next || !spec.name.startsWith(stem + '_') || !next.name.startsWith(stem + '_')) return false;
+        words.push(parseInt(two[1]!, 16) >>> 0, parseInt(two[2]!, 16) >>> 0);
+        at += 2;
+        return true;
+      }
+      const hex = /^0x([0-9a-f]{1,16})$/i.exec(pair.value);
+      if (!hex || !spec) return false;
+      if (key === 'dom:vcpu' && hex[1]!.length <= 8) {
+        const packed = parseInt(hex[1]!, 16) >>> 0;
+        if ('bitfields' in spec && spec.bitfields.length === 2 && spec.bitfields.some((b) => DOM_NAMES.has(b.name)) && spec.bitfields.some((b) => VCPU_NAMES.has(b.name))) {
+          words.push(packed);
+          at += 1;
+          return true;
+        }
+        if (!('bitfields' in spec) && DOM_NAMES.has(spec.name) && next && !('bitfields' in next) && VCPU_NAMES.has(next.name)) {
+          words.push(packed >>> 16, packed & 0xffff);
+          at += 2;
+          return true;
+        }
+        return false;
+      }
+      if ('bitfields' in spec || (fieldKey(spec.name) !== key && FORMATS_FIELD_NAMES[key] !== spec.name)) return false;
+      at += 1;
       if ((spec.words ?? 1) === 1) {
         if (hex[1]!.length > 8) return false;
         words.push(parseInt(hex[1]!, 16) >>> 0);
@@ -144,7 +179,7 @@ function payloadByNames(info: EventInfo, pairs: readonly { key: string; value: s
       }
       return true;
     });
-    if (matches && words.length === layout.words) return words;
+    if (matches && at === specs.length && words.length === layout.words) return words;
   }
   return undefined;
 }
@@ -165,6 +200,7 @@ function describeXentraceFormat(line: string): RecordDescription | undefined {
     const d = fromInfo('xentrace_format', info, words);
     d.cpu = x.cpu;
     d.tsc = x.tsc === '0' ? undefined : x.tsc;
+    d.notes.push(`decoded from the values the line prints: ${x.pairs.map((p) => `${p.key} = ${p.value}`).join(', ')}`);
     return d;
   }
   // A 64-bit rule prints some value with more than 8 hex digits.
