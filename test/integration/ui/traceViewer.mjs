@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openWorkbench, resultPath } from './workbench.mjs';
+import { openWorkbench, processesUnder, resultPath } from './workbench.mjs';
 
 const SAMPLE = 'hvm-8cpu.xentrace';
 
@@ -188,6 +188,11 @@ export const traceViewerScenario = {
     await page.screenshot({ path: resultPath(results, 'trace-viewer-density.png') });
     const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? null);
     if (heap !== null) console.log(`[integration] trace viewer: webview JS heap ${(heap / 1048576).toFixed(1)} MB after scrolling, filtering and statistics`);
+    // The extension host (VS Code's, with its built-in extensions) only relays rows; the server reads the file.
+    const procs = processesUnder(server.child.pid);
+    const extHost = procs.find((p) => /extensionHost/.test(p.cmdline));
+    const lsp = procs.find((p) => /xenscope[^ ]*\/dist\/server\.js/.test(p.cmdline));
+    console.log(`[integration] trace viewer: extension host RSS ${extHost ? extHost.rssMb.toFixed(0) : '?'} MB, XenScope server RSS ${lsp ? lsp.rssMb.toFixed(0) : '?'} MB`);
 
     // Bad files, opened by path through Quick Open: text named .xentrace, and a truncated trace.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-ui-viewer-'));

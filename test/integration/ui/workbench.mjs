@@ -1,4 +1,5 @@
 // Small helpers for driving the VS Code workbench in the browser like a person would.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Opens the workbench on `folder` and waits until the editor area is there. */
@@ -69,4 +70,27 @@ export async function hoverUntil(page, text, expected, timeoutMs = 60_000) {
 
 export function resultPath(results, name) {
   return path.join(results, name);
+}
+
+/** Processes descended from `root` (Linux /proc), with their command lines and resident memory. */
+export function processesUnder(root) {
+  const all = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${name}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ');
+      all.push({ pid: Number(name), ppid, rssMb: rssKiB / 1024, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) if (!under.has(p.pid) && under.has(p.ppid)) (under.add(p.pid), (grew = true));
+  }
+  return all.filter((p) => p.pid !== root && under.has(p.pid));
 }
