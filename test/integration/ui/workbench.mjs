@@ -90,7 +90,11 @@ export function processesUnder(root) {
   const under = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (!under.has(p.pid) && under.has(p.ppid)) (under.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (under.has(p.pid) || !under.has(p.ppid)) continue;
+      under.add(p.pid);
+      grew = true;
+    }
   }
   return all.filter((p) => p.pid !== root && under.has(p.pid));
 }
