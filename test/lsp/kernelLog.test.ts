@@ -23,7 +23,7 @@ import {
   type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT, startServer, type LspSession } from './lspClient';
-import { DEFAULT_SETTINGS, type ServerConfiguration } from '../../server/src/protocol/lsp';
+import { DEFAULT_SETTINGS, StatusRequest, type ServerConfiguration } from '../../server/src/protocol/lsp';
 
 const SAMPLES = path.join(REPO_ROOT, 'samples');
 const LOCKUP = path.join(SAMPLES, 'xen-domU-softlockup.console');
@@ -154,6 +154,13 @@ describe('kernel-log features over LSP (samples/ as the workspace)', () => {
     const label = hints?.map((h) => (typeof h.label === 'string' ? h.label : '')).join('');
     assert.match(label ?? '', /xen_version/); // 0x22a / 32 = 17 (public/xen.h)
     assert.equal(hints?.[0].position.character, lockupLines[line].indexOf('0x1000') + '0x1000'.length);
+  });
+
+  it('uses the Xen map for the log with (XEN) frames, not for the domU log without any', async () => {
+    const domU = await session.connection.sendRequest(StatusRequest, { uri: lockupUri });
+    assert.ok(!domU.sources.some((s) => s.path === XEN_MAP), 'the domU log lists no Xen map in use');
+    const xen = await session.connection.sendRequest(StatusRequest, { uri: xenUri });
+    assert.ok(xen.sources.some((s) => s.path === XEN_MAP), 'the (XEN) log uses the Xen map');
   });
 
   it('checks a (XEN) frame against the discovered Xen map', async () => {

@@ -169,11 +169,14 @@ function chooseTables(sources: readonly LoadedSource[], frames: readonly Frame[]
     const list = f.format === 'xen' ? xenFrames : kernelFrames;
     if (list.length < CHECK_SAMPLE) list.push(f);
   }
-  const kernel = best(usable.filter((s) => !s.xen), kernelFrames, version);
-  const xen = best(usable.filter((s) => s.xen), xenFrames, version);
+  // A side with no frames in this log uses no table (a domU log is not shown "using" Xen's map).
+  const kernelSide = kernelFrames.length > 0 ? usable.filter((s) => !s.xen) : [];
+  const xenSide = xenFrames.length > 0 ? usable.filter((s) => s.xen) : [];
+  const kernel = best(kernelSide, kernelFrames, version);
+  const xen = best(xenSide, xenFrames, version);
   const isElf = (s: LoadedSource) => s.status.kind === 'vmlinux' || s.status.kind === 'xen-syms';
-  const kernelElf = best(usable.filter((s) => !s.xen && isElf(s)), kernelFrames, version);
-  const xenElf = best(usable.filter((s) => s.xen && isElf(s)), xenFrames, version);
+  const kernelElf = best(kernelSide.filter(isElf), kernelFrames, version);
+  const xenElf = best(xenSide.filter(isElf), xenFrames, version);
   const agrees = (b: typeof kernel) => (b && b.check.verdict !== 'mismatch' ? b.source : undefined);
   return {
     kernel: kernel?.source,
