@@ -55,12 +55,13 @@ export class DocumentAnalyses {
 }
 
 /**
- * A first look at a big log: the reports in its first `bytes` (cut at a line end), without the
- * last one, which may run on past the cut. Lets the first problems show while the rest parses.
+ * A first look at a big log: the reports in its first `chars` characters (cut at a line end),
+ * without the last one, which may run on past the cut. The first problems show while the rest
+ * parses.
  */
-export function analysePrefix(document: TextDocument, bytes: number): KernelLogAnalysis {
+export function analysePrefix(document: TextDocument, chars: number): KernelLogAnalysis {
   const text = document.getText();
-  const cut = text.lastIndexOf('\n', bytes);
+  const cut = text.lastIndexOf('\n', chars);
   const started = performance.now();
   const log = parseLog(text.slice(0, cut + 1));
   log.reports.pop();
