@@ -97,6 +97,24 @@ export const traceViewerScenario = {
     }
     await page.screenshot({ path: resultPath(results, 'trace-viewer-open.png') });
 
+    // The page as the webview got it: a nonce-only CSP, every script after it carrying the nonce
+    // (VS Code puts its own bridge script first, outside our policy), and no inline handler
+    // anywhere in the rendered DOM (rows hold strings decoded from the file).
+    const page_ = await frame.locator('html').evaluate(() => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      const after = (el) => meta !== null && (meta.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+      return {
+        csp: meta?.getAttribute('content') ?? '',
+        scripts: Array.from(document.scripts).filter(after).map((s) => ({ nonce: s.nonce, inline: !s.src })),
+        handlers: Array.from(document.querySelectorAll('*')).flatMap((el) => Array.from(el.attributes, (a) => a.name).filter((n) => n.startsWith('on'))),
+      };
+    });
+    assert.match(page_.csp, /default-src 'none'/);
+    assert.match(page_.csp, /script-src 'nonce-[A-Za-z0-9+/=]+'(;|$)/);
+    assert.doesNotMatch(page_.csp, /unsafe-inline|unsafe-eval/);
+    assert.ok(page_.scripts.length > 0 && page_.scripts.every((s) => s.nonce !== '' && !s.inline), JSON.stringify(page_.scripts));
+    assert.deepEqual(page_.handlers, []);
+
     // Filter by event: only TRC_SCHED_SWITCH rows, as many as the CLI finds.
     const switches = cliRecords(repo, ['--event', 'TRC_SCHED_SWITCH']);
     await frame.locator('#f-event').fill('TRC_SCHED_SWITCH');
