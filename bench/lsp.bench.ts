@@ -30,6 +30,19 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** Opens `text` in a fresh server and reads its RSS: peak, and after 15 s idle. */
+async function idleRss(work: string, languageId: string, text: string): Promise<{ peak: number; idle: number }> {
+  const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
+  await session.open(pathToFileURL(path.join(work, `rss.${languageId}`)).toString(), languageId, text);
+  if (languageId === 'kernel-log') await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pathToFileURL(path.join(work, `rss.${languageId}`)).toString() }, position: { line: 0, character: 0 } });
+  await new Promise((r) => setTimeout(r, 15_000));
+  const status = fs.readFileSync(`/proc/${session.server.pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  const result = { peak: kb('VmHWM'), idle: kb('VmRSS') };
+  await session.close();
+  return result;
+}
+
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-bench-lsp-'));
   try {
@@ -101,14 +114,15 @@ async function main(): Promise<void> {
 
     // What holding the document costs before any analysis: the same text opened as plaintext.
     // (V8 stores a string with any character above U+00FF at two bytes a character, as here.)
-    const plain = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
-    await plain.open(pathToFileURL(path.join(work, 'big.txt')).toString(), 'plaintext', text);
-    await new Promise((r) => setTimeout(r, 15_000));
-    const plainStatus = fs.readFileSync(`/proc/${plain.server.pid}/status`, 'utf8');
-    const plainNow = Number(/VmRSS:\s+(\d+) kB/.exec(plainStatus)?.[1] ?? 0) / 1024;
-    const plainPeak = Number(/VmHWM:\s+(\d+) kB/.exec(plainStatus)?.[1] ?? 0) / 1024;
-    console.log(`the same text as plaintext (no analysis): peak ${plainPeak.toFixed(0)} MB = ${(plainPeak / mb).toFixed(2)}×, after 15 s idle ${plainNow.toFixed(0)} MB = ${(plainNow / mb).toFixed(2)}×; the analysis adds ${(settled - plainNow).toFixed(0)} MB = ${((settled - plainNow) / mb).toFixed(2)}× the log`);
-    await plain.close();
+    const plain = await idleRss(work, 'plaintext', text);
+    console.log(`the same text as plaintext (no analysis): peak ${plain.peak.toFixed(0)} MB = ${(plain.peak / mb).toFixed(2)}×, after 15 s idle ${plain.idle.toFixed(0)} MB = ${(plain.idle / mb).toFixed(2)}×; the analysis adds ${(settled - plain.idle).toFixed(0)} MB = ${((settled - plain.idle) / mb).toFixed(2)}× the log`);
+    // The same without the one fixture that has such characters: a one-byte string, as most consoles give.
+    const latin1Unit = parts.filter((p) => ![...p].some((c) => c.charCodeAt(0) > 0xff)).join('\n');
+    const latin1 = latin1Unit.repeat(Math.ceil(TARGET_BYTES / Buffer.byteLength(latin1Unit)));
+    const l1mb = Buffer.byteLength(latin1) / 1048576;
+    const l1Log = await idleRss(work, 'kernel-log', latin1);
+    const l1Plain = await idleRss(work, 'plaintext', latin1);
+    console.log(`one-byte text (${parts.length - 1} fixture logs, ${l1mb.toFixed(0)} MB): kernel-log peak ${(l1Log.peak / l1mb).toFixed(2)}×, after 15 s idle ${(l1Log.idle / l1mb).toFixed(2)}×; as plaintext ${(l1Plain.idle / l1mb).toFixed(2)}× idle`);
 
     if (missingTools().length === 0) {
       const fx = buildDwarfFixture(REPO, work);
