@@ -7,6 +7,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ConfigurationNotification } from '../../server/src/protocol/lsp';
+import { registerBigLogs } from './bigLogs';
 import { registerCommands } from './commands';
 import { serverConfiguration } from './configuration';
 import { registerLanguageDetection } from './languageDetection';
@@ -65,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
 
   const started = client.start();
   registerTraceEditor(context, languageClient, () => started);
+  registerBigLogs(context, languageClient, () => started);
   return { ready: () => started };
 }
 

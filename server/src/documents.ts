@@ -68,12 +68,15 @@ export function analysePrefix(document: TextDocument, chars: number): KernelLogA
   return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 
+/** A kernel log's analysis from its whole text (open documents, and logs read from disk). */
+export function analyseKernelLog(text: string, version: number): KernelLogAnalysis {
+  const started = performance.now();
+  const log = parseLog(text);
+  return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
+}
+
 function analyse(document: TextDocument): Analysis {
-  if (document.languageId === 'kernel-log') {
-    const started = performance.now();
-    const log = parseLog(document.getText());
-    return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
-  }
+  if (document.languageId === 'kernel-log') return analyseKernelLog(document.getText(), document.version);
   if (document.languageId === 'xentrace') return analyseTraceText(document.getText(), document.version);
   return { languageId: document.languageId, version: document.version };
 }

@@ -9,7 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analysePrefix, DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import { analyseKernelLog, analysePrefix, DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
 import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
 import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
@@ -24,6 +24,7 @@ import { findFrameAt } from './core/oops';
 import {
   ConfigurationNotification,
   DEFAULT_SETTINGS,
+  DiskLogRequest,
   LoadSymbolsRequest,
   StatusNotification,
   StatusRequest,
@@ -33,6 +34,7 @@ import {
 import { SymbolSources, type TableChoice } from './workspace/symbolSources';
 import { pathToFileURL } from 'node:url';
 import { registerTraceViewer } from './traceViewer/register';
+import { readDiskLog } from './features/diskLogs';
 
 const DIAGNOSTICS_DELAY_MS = 200;
 /** Logs longer than this get their first problems from their first MB while the whole log parses. */
@@ -241,6 +243,27 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(StatusRequest, (params) => status(params.uri));
+  // Logs over VS Code's sync limit, read from disk while an editor shows them.
+  const diskLogs = new Map<string, number>();
+  connection.onRequest(DiskLogRequest, async ({ uri, open }) => {
+    const generation = (diskLogs.get(uri) ?? 0) + 1;
+    diskLogs.set(uri, generation);
+    if (!open) {
+      diskLogs.delete(uri);
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+      return { reports: 0 };
+    }
+    const read = await readDiskLog(uri);
+    if ('error' in read) return { reports: 0, error: read.error };
+    const analysis = analyseKernelLog(read.text, 0);
+    if (diskLogs.get(uri) !== generation) return { reports: analysis.log.reports.length }; // closed or reopened meanwhile
+    const base = reportDiagnostics(analysis);
+    await connection.sendDiagnostics({ uri, diagnostics: base });
+    const fromTables = tableDiagnostics(await tablesFor(analysis));
+    if (fromTables.length > 0 && diskLogs.get(uri) === generation) await connection.sendDiagnostics({ uri, diagnostics: [...base, ...fromTables] });
+    return { reports: analysis.log.reports.length };
+  });
+
   connection.onRequest(LoadSymbolsRequest, async (params) => {
     const loaded = await symbols.pick(params.path);
     for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);

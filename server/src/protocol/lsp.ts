@@ -71,6 +71,24 @@ export const StatusRequest = new RequestType<{ uri: string }, StatusParams, void
 /** Loads a symbol table or binary picked by the user; it is used for every open log. */
 export const LoadSymbolsRequest = new RequestType<{ path: string }, SymbolSourceStatus, void>('xenscope/loadSymbols');
 
+/**
+ * Logs too large for VS Code to hand to extensions (over 50 MB it keeps them from the extension
+ * host, so no didOpen ever arrives): the client asks the server to read the file from disk and
+ * publish its problems; `open: false` when the editor closes, to clear them.
+ */
+export interface DiskLogParams {
+  uri: string;
+  open: boolean;
+}
+export interface DiskLogResult {
+  reports: number;
+  /** Why the file could not be analysed (unreadable, too large for a string, …). */
+  error?: string;
+}
+export const DiskLogRequest = new RequestType<DiskLogParams, DiskLogResult, void>('xenscope/diskLog');
+/** VS Code 1.100's limit (TextModel._MODEL_SYNC_LIMIT): larger documents never reach extensions. */
+export const EDITOR_SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
+
 /** Arguments of the client command that shows the reports sharing a stack (from a code lens). */
 export interface ShowReportsArgs {
   uri: string;

@@ -76,4 +76,24 @@ suite('language features in a real VS Code', () => {
     await vscode.window.showTextDocument(document);
     await until('kernel-log language', () => (vscode.window.activeTextEditor?.document.languageId === 'kernel-log' ? true : undefined));
   });
+
+  test('a log over 50 MB, which VS Code keeps from extensions, still gets its problems', async function () {
+    this.timeout(120_000);
+    // 19 soft lockups per copy of the sample (the LSP tests count them the same way).
+    const unit = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'xen-domU-softlockup.console'), 'utf8');
+    const perCopy = unit.split('\n').filter((l) => l.startsWith('BUG: soft lockup')).length;
+    const copies = Math.ceil((52 << 20) / Buffer.byteLength(unit));
+    const file = path.join(work, 'big.console');
+    fs.writeFileSync(file, unit.repeat(copies));
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const diags = await until('problems of the 52 MB log', () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return d.length >= perCopy * copies ? d : undefined;
+    }, 90_000);
+    assert.equal(diags.length, perCopy * copies);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'VS Code did not hand the document to extensions');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await until('problems cleared after closing', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+  });
 });

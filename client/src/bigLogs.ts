@@ -1,0 +1,73 @@
+// VS Code keeps documents over 50 MB from extensions: no didOpen, so no hover, outline or
+// problems. For a kernel log that big shown in an editor tab, ask the server to read it from disk
+// and publish its problems, and say once why the rest is missing.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { looksLikeKernelLog, SNIFF_BYTES } from '../../server/src/core/sniff/kernelLogSniffer';
+import { DiskLogRequest, EDITOR_SYNC_LIMIT_BYTES } from '../../server/src/protocol/lsp';
+
+/** The kernel-log file names of package.json; .log/.txt files are sniffed. */
+const KERNEL_LOG_NAME = /^(?:dmesg|kern\.log)$|\.(?:dmesg|oops|console)$/i;
+const SNIFFED_NAME = /\.(?:log|txt)$/i;
+
+async function isBigKernelLog(file: string): Promise<boolean> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile() || stat.size <= EDITOR_SYNC_LIMIT_BYTES) return false;
+  const name = path.basename(file);
+  if (KERNEL_LOG_NAME.test(name)) return true;
+  if (!SNIFFED_NAME.test(name) || vscode.workspace.getConfiguration('xenscope').get('detectKernelLogs') === 'off') return false;
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    return looksLikeKernelLog(head.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+function tabFiles(): Set<string> {
+  const uris = new Set<string>();
+  for (const group of vscode.window.tabGroups.all)
+    for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === 'file') uris.add(tab.input.uri.toString());
+  return uris;
+}
+
+export function registerBigLogs(context: vscode.ExtensionContext, client: LanguageClient, started: () => Promise<void>): void {
+  const shown = new Set<string>();
+  const told = new Set<string>();
+  let running = Promise.resolve();
+
+  async function sync(): Promise<void> {
+    const inTabs = tabFiles();
+    const synced = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    for (const uri of inTabs) {
+      if (shown.has(uri) || synced.has(uri)) continue;
+      const file = vscode.Uri.parse(uri).fsPath;
+      if (!(await isBigKernelLog(file))) continue;
+      shown.add(uri);
+      await started();
+      const result = await client.sendRequest(DiskLogRequest, { uri, open: true });
+      if (told.has(uri)) continue;
+      told.add(uri);
+      const name = vscode.workspace.asRelativePath(file);
+      if (result.error) void vscode.window.showWarningMessage(`XenScope: ${result.error}`);
+      else
+        void vscode.window.showInformationMessage(
+          `${name} is over 50 MB, and VS Code does not pass files that large to extensions. XenScope read it from disk: its ${result.reports} reports are in Problems. Hover, outline and go to definition need a smaller file; \`xenscope oops parse\` reads any size.`,
+        );
+    }
+    for (const uri of [...shown]) {
+      if (inTabs.has(uri)) continue;
+      shown.delete(uri);
+      await client.sendRequest(DiskLogRequest, { uri, open: false });
+    }
+  }
+  // One pass at a time: tab events come in bursts.
+  const schedule = () => (running = running.then(sync).catch((e: unknown) => client.error('big logs', e)));
+  context.subscriptions.push(vscode.window.tabGroups.onDidChangeTabs(schedule));
+  schedule();
+}
