@@ -54,18 +54,21 @@ export class DocumentAnalyses {
   }
 }
 
+/** Logs longer than this get their first problems from their first MB while the whole log parses. */
+export const PREFIX_FIRST_CHARS = 16 << 20;
+export const PREFIX_CHARS = 1 << 20;
+
 /**
  * A first look at a big log: the reports in its first `chars` characters (cut at a line end),
  * without the last one, which may run on past the cut. The first problems show while the rest
  * parses.
  */
-export function analysePrefix(document: TextDocument, chars: number): KernelLogAnalysis {
-  const text = document.getText();
+export function analyseKernelLogPrefix(text: string, chars: number, version: number): KernelLogAnalysis {
   const cut = text.lastIndexOf('\n', chars);
   const started = performance.now();
   const log = parseLog(text.slice(0, cut + 1));
   log.reports.pop();
-  return { languageId: 'kernel-log', version: document.version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
+  return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 
 /** A kernel log's analysis from its whole text (open documents, and logs read from disk). */

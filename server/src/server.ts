@@ -9,7 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyseKernelLog, analysePrefix, DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import { analyseKernelLogPrefix, DocumentAnalyses, PREFIX_CHARS, PREFIX_FIRST_CHARS, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
 import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
 import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
@@ -24,7 +24,6 @@ import { findFrameAt } from './core/oops';
 import {
   ConfigurationNotification,
   DEFAULT_SETTINGS,
-  DiskLogRequest,
   LoadSymbolsRequest,
   StatusNotification,
   StatusRequest,
@@ -34,12 +33,9 @@ import {
 import { SymbolSources, type TableChoice } from './workspace/symbolSources';
 import { pathToFileURL } from 'node:url';
 import { registerTraceViewer } from './traceViewer/register';
-import { readDiskLog } from './features/diskLogs';
+import { registerDiskLogs } from './features/diskLogs';
 
 const DIAGNOSTICS_DELAY_MS = 200;
-/** Logs longer than this get their first problems from their first MB while the whole log parses. */
-const PREFIX_FIRST_CHARS = 16 << 20;
-const PREFIX_CHARS = 1 << 20;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -95,7 +91,7 @@ export function startServer(connection: Connection): void {
     }
     const openDoc = documents.get(uri);
     if (openDoc?.languageId === 'kernel-log' && !analyses.peek(openDoc) && openDoc.getText().length > PREFIX_FIRST_CHARS) {
-      const first = analysePrefix(openDoc, PREFIX_CHARS);
+      const first = analyseKernelLogPrefix(openDoc.getText(), PREFIX_CHARS, openDoc.version);
       await connection.sendDiagnostics({ uri, version: openDoc.version, diagnostics: reportDiagnostics(first) });
       await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
       if (documents.get(uri)?.version !== openDoc.version) return;
@@ -243,26 +239,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(StatusRequest, (params) => status(params.uri));
-  // Logs over VS Code's sync limit, read from disk while an editor shows them.
-  const diskLogs = new Map<string, number>();
-  connection.onRequest(DiskLogRequest, async ({ uri, open }) => {
-    const generation = (diskLogs.get(uri) ?? 0) + 1;
-    diskLogs.set(uri, generation);
-    if (!open) {
-      diskLogs.delete(uri);
-      await connection.sendDiagnostics({ uri, diagnostics: [] });
-      return { reports: 0 };
-    }
-    const read = await readDiskLog(uri);
-    if ('error' in read) return { reports: 0, error: read.error };
-    const analysis = analyseKernelLog(read.text, 0);
-    if (diskLogs.get(uri) !== generation) return { reports: analysis.log.reports.length }; // closed or reopened meanwhile
-    const base = reportDiagnostics(analysis);
-    await connection.sendDiagnostics({ uri, diagnostics: base });
-    const fromTables = tableDiagnostics(await tablesFor(analysis));
-    if (fromTables.length > 0 && diskLogs.get(uri) === generation) await connection.sendDiagnostics({ uri, diagnostics: [...base, ...fromTables] });
-    return { reports: analysis.log.reports.length };
-  });
+  registerDiskLogs(connection, tablesFor);
 
   connection.onRequest(LoadSymbolsRequest, async (params) => {
     const loaded = await symbols.pick(params.path);

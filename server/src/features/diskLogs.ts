@@ -4,6 +4,11 @@
 import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Connection } from 'vscode-languageserver/node';
+import { analyseKernelLog, analyseKernelLogPrefix, PREFIX_CHARS, PREFIX_FIRST_CHARS, type KernelLogAnalysis } from '../documents';
+import { DiskLogRequest } from '../protocol/lsp';
+import type { TableChoice } from '../workspace/symbolSources';
+import { reportDiagnostics, tableDiagnostics } from './diagnostics';
 
 /** The text of a `file:` URI, or why it cannot be had. */
 export async function readDiskLog(uri: string): Promise<{ text: string } | { error: string }> {
@@ -18,4 +23,34 @@ export async function readDiskLog(uri: string): Promise<{ text: string } | { err
   } catch (e) {
     return { error: `cannot read ${file}: ${(e as Error).message}` };
   }
+}
+
+/** Answers `xenscope/diskLog`: publishes a big log's problems while its tab is open, clears them after. */
+export function registerDiskLogs(connection: Connection, tablesFor: (analysis: KernelLogAnalysis) => Promise<TableChoice>): void {
+  // A generation per URI: a close or a reopen while a parse runs makes its results stale.
+  const generations = new Map<string, number>();
+  connection.onRequest(DiskLogRequest, async ({ uri, open }) => {
+    const generation = (generations.get(uri) ?? 0) + 1;
+    generations.set(uri, generation);
+    const current = () => generations.get(uri) === generation;
+    if (!open) {
+      generations.delete(uri);
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+      return { reports: 0 };
+    }
+    const read = await readDiskLog(uri);
+    if ('error' in read) return { reports: 0, error: read.error };
+    if (!current()) return { reports: 0 };
+    if (read.text.length > PREFIX_FIRST_CHARS) {
+      await connection.sendDiagnostics({ uri, diagnostics: reportDiagnostics(analyseKernelLogPrefix(read.text, PREFIX_CHARS, 0)) });
+      await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
+    }
+    const analysis = analyseKernelLog(read.text, 0);
+    if (!current()) return { reports: analysis.log.reports.length };
+    const base = reportDiagnostics(analysis);
+    await connection.sendDiagnostics({ uri, diagnostics: base });
+    const fromTables = tableDiagnostics(await tablesFor(analysis));
+    if (fromTables.length > 0 && current()) await connection.sendDiagnostics({ uri, diagnostics: [...base, ...fromTables] });
+    return { reports: analysis.log.reports.length };
+  });
 }
