@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { looksLikeKernelLog, SNIFF_BYTES } from '../../server/src/core/sniff/kernelLogSniffer';
 import { DiskLogRequest, EDITOR_SYNC_LIMIT_BYTES } from '../../server/src/protocol/lsp';
 
@@ -68,6 +68,14 @@ export function registerBigLogs(context: vscode.ExtensionContext, client: Langua
   }
   // One pass at a time: tab events come in bursts.
   const schedule = () => (running = running.then(sync).catch((e: unknown) => client.error('big logs', e)));
-  context.subscriptions.push(vscode.window.tabGroups.onDidChangeTabs(schedule));
+  context.subscriptions.push(
+    vscode.window.tabGroups.onDidChangeTabs(schedule),
+    // A restarted server knows none of them: ask again.
+    client.onDidChangeState((e) => {
+      if (e.newState !== State.Running) return;
+      shown.clear();
+      schedule();
+    }),
+  );
   schedule();
 }
