@@ -39,6 +39,7 @@ function tabFiles(): Set<string> {
 export function registerBigLogs(context: vscode.ExtensionContext, client: LanguageClient, started: () => Promise<void>): void {
   const shown = new Set<string>();
   const told = new Set<string>();
+  let ranBefore = client.isRunning();
   let running = Promise.resolve();
 
   async function sync(): Promise<void> {
@@ -70,9 +71,10 @@ export function registerBigLogs(context: vscode.ExtensionContext, client: Langua
   const schedule = () => (running = running.then(sync).catch((e: unknown) => client.error('big logs', e)));
   context.subscriptions.push(
     vscode.window.tabGroups.onDidChangeTabs(schedule),
-    // A restarted server knows none of them: ask again.
+    // A restarted server knows none of them: ask again (the first start needs nothing).
     client.onDidChangeState((e) => {
       if (e.newState !== State.Running) return;
+      if (!ranBefore) return void (ranBefore = true);
       shown.clear();
       schedule();
     }),

@@ -93,6 +93,9 @@ suite('language features in a real VS Code', () => {
     }, 90_000);
     assert.equal(diags.length, perCopy * copies);
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'VS Code did not hand the document to extensions');
+    // A restart drops the client's problems; the new server is asked again.
+    await vscode.commands.executeCommand('xenscope.restartServer');
+    await until('problems after a server restart', () => (vscode.languages.getDiagnostics(uri).length === perCopy * copies ? true : undefined), 90_000);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await until('problems cleared after closing', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
   });
