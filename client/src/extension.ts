@@ -6,7 +6,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ConfigurationNotification } from '../../server/src/protocol/lsp';
+import { ConfigurationNotification, REPORT_SCHEME } from '../../server/src/protocol/lsp';
 import { registerBigLogs } from './bigLogs';
 import { registerCommands } from './commands';
 import { serverConfiguration } from './configuration';
@@ -32,10 +32,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      { scheme: REPORT_SCHEME, language: 'kernel-log' },
+    ],
     outputChannel,
     initializationOptions: serverConfiguration(),
     // The default error handler restarts a crashed server up to 4 times in 3 minutes.

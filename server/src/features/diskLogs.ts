@@ -51,6 +51,7 @@ export function registerDiskLogs(connection: Connection, tablesFor: (analysis: K
     await connection.sendDiagnostics({ uri, diagnostics: base });
     const fromTables = tableDiagnostics(await tablesFor(analysis));
     if (fromTables.length > 0 && current()) await connection.sendDiagnostics({ uri, diagnostics: [...base, ...fromTables] });
-    return { reports: analysis.log.reports.length };
+    const list = analysis.log.reports.map((r) => ({ line: r.line, endLine: r.endLine, title: r.title, ...(r.cpu !== undefined ? { cpu: r.cpu } : {}) }));
+    return { reports: list.length, list };
   });
 }

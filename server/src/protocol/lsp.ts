@@ -80,11 +80,23 @@ export interface DiskLogParams {
   uri: string;
   open: boolean;
 }
+/** One report of a log read from disk: enough to list it and to open its lines as a document. */
+export interface DiskReport {
+  /** 0-based first and last line. */
+  line: number;
+  endLine: number;
+  title: string;
+  cpu?: number;
+}
 export interface DiskLogResult {
   reports: number;
+  /** The reports, when the file was read (the client lists them and opens one on request). */
+  list?: DiskReport[];
   /** Why the file could not be analysed (unreadable, too large for a string, …). */
   error?: string;
 }
+/** URI scheme of the documents that show one report of a log read from disk. */
+export const REPORT_SCHEME = 'xenscope-report';
 export const DiskLogRequest = new RequestType<DiskLogParams, DiskLogResult, void>('xenscope/diskLog');
 /** VS Code 1.100's limit (TextModel._MODEL_SYNC_LIMIT): larger documents never reach extensions. */
 export const EDITOR_SYNC_LIMIT_BYTES = 50 * 1024 * 1024;

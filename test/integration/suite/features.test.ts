@@ -93,6 +93,18 @@ suite('language features in a real VS Code', () => {
     }, 90_000);
     assert.equal(diags.length, perCopy * copies);
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'VS Code did not hand the document to extensions');
+    // One report opened as a small document of its own gets the language features: the first
+    // lockup of the second copy, whose line is found here by counting.
+    const text = unit.repeat(copies);
+    const bugLines = text.split('\n').flatMap((l, i) => (l.startsWith('BUG: soft lockup') ? [i] : []));
+    const report = await until('the report as a document', async () =>
+      vscode.commands.executeCommand<vscode.TextDocument | undefined>('xenscope.openReport', { uri: uri.toString(), index: perCopy }),
+    );
+    assert.equal(report.languageId, 'kernel-log');
+    assert.equal(new URLSearchParams(report.uri.query).get('from'), String(bugLines[perCopy]));
+    assert.ok(report.lineAt(0).text.startsWith('BUG: soft lockup'), report.lineAt(0).text);
+    assert.match(await hoverText(report, 'hypercall_page+0x22a'), /__HYPERVISOR_xen_version/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     // A restart drops the client's problems; the new server is asked again.
     await vscode.commands.executeCommand('xenscope.restartServer');
     await until('problems after a server restart', () => (vscode.languages.getDiagnostics(uri).length === perCopy * copies ? true : undefined), 90_000);
