@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LoadSymbolsRequest, SHOW_REPORTS_COMMAND, type ShowReportsArgs } from '../../server/src/protocol/lsp';
 
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, ensureStarted: () => Promise<void>): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('xenscope.loadSymbols', async (picked?: vscode.Uri) => {
       const uri =
@@ -21,6 +21,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         void vscode.window.showErrorMessage('XenScope reads symbol tables from local files only.');
         return undefined;
       }
+      await ensureStarted();
       const status = await client.sendRequest(LoadSymbolsRequest, { path: uri.fsPath });
       if (status.error) void vscode.window.showErrorMessage(`XenScope: ${status.error}`);
       else void vscode.window.showInformationMessage(`XenScope: loaded ${status.symbols} symbols from ${uri.fsPath}`);

@@ -40,22 +40,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
       { scheme: REPORT_SCHEME, language: 'kernel-log' },
     ],
     outputChannel,
-    initializationOptions: serverConfiguration(),
+    // Read when the server starts, which may be long after activation.
+    initializationOptions: () => serverConfiguration(),
     // The default error handler restarts a crashed server up to 4 times in 3 minutes.
   };
   // The id 'xenscope' makes the client read the `xenscope.trace.server` setting.
   client = new LanguageClient('xenscope', 'XenScope', serverOptions, clientOptions);
 
+  const languageClient = client;
+  // The server starts when something needs it: XenScope activates in every window once VS Code
+  // has started (to notice logs over 50 MB), and most windows never show a log.
+  let starting: Promise<void> | undefined;
+  const ensureStarted = () => (starting ??= languageClient.start());
+  const needsServer = (document: vscode.TextDocument) => {
+    if ((LANGUAGES as readonly string[]).includes(document.languageId)) void ensureStarted();
+  };
+
   context.subscriptions.push(
     outputChannel,
     vscode.commands.registerCommand('xenscope.restartServer', async () => {
-      await client?.restart();
+      if (starting) await languageClient.restart();
+      else await ensureStarted();
     }),
     vscode.commands.registerCommand('xenscope.showOutput', () => outputChannel.show(true)),
+    vscode.workspace.onDidOpenTextDocument(needsServer),
   );
+  vscode.workspace.textDocuments.forEach(needsServer);
 
-  const languageClient = client;
-  const pushConfiguration = () => void languageClient.sendNotification(ConfigurationNotification, serverConfiguration());
+  const pushConfiguration = () =>
+    void starting?.then(() => languageClient.sendNotification(ConfigurationNotification, serverConfiguration())).catch((e: unknown) => languageClient.error('configuration', e));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('xenscope')) pushConfiguration();
@@ -63,14 +76,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
     vscode.workspace.onDidGrantWorkspaceTrust(pushConfiguration),
     vscode.workspace.onDidChangeWorkspaceFolders(pushConfiguration),
   );
-  registerCommands(context, languageClient);
-  registerStatusBar(context, languageClient);
+  registerCommands(context, languageClient, ensureStarted);
+  registerStatusBar(context, languageClient, ensureStarted);
   registerLanguageDetection(context);
-
-  const started = client.start();
-  registerTraceEditor(context, languageClient, () => started);
-  registerBigLogs(context, languageClient, () => started);
-  return { ready: () => started };
+  registerTraceEditor(context, languageClient, ensureStarted);
+  registerBigLogs(context, languageClient, ensureStarted);
+  return { ready: ensureStarted };
 }
 
 export async function deactivate(): Promise<void> {

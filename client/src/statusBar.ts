@@ -7,7 +7,7 @@ import { StatusNotification, StatusRequest, type StatusParams } from '../../serv
 // Symbol tables matter for logs only; trace text decodes without them.
 const LANGUAGES = new Set(['kernel-log']);
 
-export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerStatusBar(context: vscode.ExtensionContext, client: LanguageClient, ensureStarted: () => Promise<void>): void {
   const item = vscode.window.createStatusBarItem('xenscope.symbols', vscode.StatusBarAlignment.Right, 100);
   item.name = 'XenScope symbol tables';
   item.command = 'xenscope.loadSymbols';
@@ -44,6 +44,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     vscode.window.onDidChangeActiveTextEditor(async (editor) => {
       render();
       if (editor && LANGUAGES.has(editor.document.languageId) && !latest.has(editor.document.uri.toString())) {
+        await ensureStarted();
         latest.set(editor.document.uri.toString(), await client.sendRequest(StatusRequest, { uri: editor.document.uri.toString() }));
         render();
       }

@@ -2,17 +2,25 @@
 // and a xentrace_format record. Each keeps a screenshot.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { hoverUntil, openFile, openWorkbench, resultPath } from './workbench.mjs';
+import { hoverUntil, openFile, openWorkbench, processesUnder, resultPath } from './workbench.mjs';
 
-function hoverScenario({ name, file, target, ready, expect, screenshot }) {
+const xenscopeServer = (server) => processesUnder(server.child.pid).find((p) => /xenscope[^ ]*\/dist\/server\.js/.test(p.cmdline));
+
+function hoverScenario({ name, file, target, ready, expect, screenshot, checkLazyStart = false }) {
   return {
     name,
     async run({ page, server, repo, results, workbenchUrl }) {
       await openWorkbench(page, server, workbenchUrl, path.join(repo, 'samples'));
+      if (checkLazyStart) {
+        // XenScope activates once VS Code has started, but starts its server only for a log.
+        await page.waitForTimeout(3000);
+        assert.equal(xenscopeServer(server), undefined, 'no XenScope server before a log is opened');
+      }
       await openFile(page, file, target);
       const text = await hoverUntil(page, target, ready);
       for (const re of expect) assert.match(text, re);
       await page.screenshot({ path: resultPath(results, screenshot) });
+      if (checkLazyStart) assert.ok(xenscopeServer(server), 'the XenScope server runs once a log is open');
     },
   };
 }
@@ -24,6 +32,7 @@ export const frameHoverScenario = hoverScenario({
   ready: 'xen_version',
   expect: [/stub 17/, /__HYPERVISOR_xen_version/],
   screenshot: 'hover-hypercall-page.png',
+  checkLazyStart: true,
 });
 
 export const traceHoverScenario = hoverScenario({
