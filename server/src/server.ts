@@ -9,10 +9,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyseKernelLogPrefix, DocumentAnalyses, PREFIX_CHARS, PREFIX_FIRST_CHARS, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import { DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
 import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
-import { reportDiagnostics, tableDiagnostics } from './features/diagnostics';
 import { kernelLogSymbols } from './features/documentSymbols';
 import { kernelLogFolding } from './features/folding';
 import { kernelLogHover } from './features/hover';
@@ -34,6 +33,7 @@ import { SymbolSources, type TableChoice } from './workspace/symbolSources';
 import { pathToFileURL } from 'node:url';
 import { registerTraceViewer } from './traceViewer/register';
 import { registerDiskLogs } from './features/diskLogs';
+import { publishKernelLogProblems } from './features/publishProblems';
 
 const DIAGNOSTICS_DELAY_MS = 200;
 
@@ -89,26 +89,23 @@ export function startServer(connection: Connection): void {
       await connection.sendDiagnostics({ uri, version: trace.doc.version, diagnostics: traceTextDiagnostics(trace.analysis, lineLength(trace.doc)) });
       return;
     }
-    const openDoc = documents.get(uri);
-    if (openDoc?.languageId === 'kernel-log' && !analyses.peek(openDoc) && openDoc.getText().length > PREFIX_FIRST_CHARS) {
-      const first = analyseKernelLogPrefix(openDoc.getText(), PREFIX_CHARS, openDoc.version);
-      await connection.sendDiagnostics({ uri, version: openDoc.version, diagnostics: reportDiagnostics(first) });
-      await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
-      if (documents.get(uri)?.version !== openDoc.version) return;
-    }
-    const entry = kernelLog(uri);
-    if (!entry) {
+    const doc = documents.get(uri);
+    if (doc?.languageId !== 'kernel-log') {
       await connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    const { doc, analysis } = entry;
-    const base = reportDiagnostics(analysis);
-    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: base });
-    const choice = await tablesFor(analysis);
-    if (documents.get(uri)?.version !== doc.version) return; // edited meanwhile: a newer run follows
-    const fromTables = tableDiagnostics(choice);
-    if (fromTables.length > 0) await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...base, ...fromTables] });
-    await connection.sendNotification(StatusNotification, await status(uri));
+    const version = doc.version;
+    const current = () => documents.get(uri)?.version === version; // edited meanwhile: a newer run follows
+    const analysis = await publishKernelLogProblems(connection, {
+      uri,
+      version,
+      text: doc.getText(),
+      prefixFirst: !analyses.peek(doc),
+      analyse: () => kernelLog(uri)!.analysis,
+      current,
+      tablesFor,
+    });
+    if (analysis && current()) await connection.sendNotification(StatusNotification, await status(uri));
   }
 
   function scheduleDiagnostics(uri: string, delay: number): void {

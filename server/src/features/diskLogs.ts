@@ -5,10 +5,10 @@ import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
-import { analyseKernelLog, analyseKernelLogPrefix, PREFIX_CHARS, PREFIX_FIRST_CHARS, type KernelLogAnalysis } from '../documents';
+import { analyseKernelLog, type KernelLogAnalysis } from '../documents';
 import { DiskLogRequest } from '../protocol/lsp';
 import type { TableChoice } from '../workspace/symbolSources';
-import { reportDiagnostics, tableDiagnostics } from './diagnostics';
+import { publishKernelLogProblems } from './publishProblems';
 
 /** The text of a `file:` URI, or why it cannot be had. */
 export async function readDiskLog(uri: string): Promise<{ text: string } | { error: string }> {
@@ -41,16 +41,9 @@ export function registerDiskLogs(connection: Connection, tablesFor: (analysis: K
     const read = await readDiskLog(uri);
     if ('error' in read) return { reports: 0, error: read.error };
     if (!current()) return { reports: 0 };
-    if (read.text.length > PREFIX_FIRST_CHARS) {
-      await connection.sendDiagnostics({ uri, diagnostics: reportDiagnostics(analyseKernelLogPrefix(read.text, PREFIX_CHARS, 0)) });
-      await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
-    }
-    const analysis = analyseKernelLog(read.text, 0);
-    if (!current()) return { reports: analysis.log.reports.length };
-    const base = reportDiagnostics(analysis);
-    await connection.sendDiagnostics({ uri, diagnostics: base });
-    const fromTables = tableDiagnostics(await tablesFor(analysis));
-    if (fromTables.length > 0 && current()) await connection.sendDiagnostics({ uri, diagnostics: [...base, ...fromTables] });
+    const text = read.text;
+    const analysis = await publishKernelLogProblems(connection, { uri, text, prefixFirst: true, analyse: () => analyseKernelLog(text, 0), current, tablesFor });
+    if (!analysis) return { reports: 0 };
     const list = analysis.log.reports.map((r) => ({ line: r.line, endLine: r.endLine, title: r.title, ...(r.cpu !== undefined ? { cpu: r.cpu } : {}) }));
     return { reports: list.length, list };
   });
