@@ -24,7 +24,6 @@ export interface Register {
 /** Registers keep their hex text; the bigint is made only when someone looks at it. */
 class RegisterValue implements Register {
   constructor(public name: string, readonly hex: string, readonly line: number, readonly start: number, readonly end: number) {}
-
   get value(): bigint {
     return BigInt('0x' + this.hex);
   }

@@ -123,9 +123,9 @@ function describeHex(text: string): RecordDescription | undefined {
 
 const fieldKey = (name: string) => name.toLowerCase().replace(/\s+/g, '');
 const DOM_NAMES = new Set(['dom', 'domid', 'domain']);
+const VCPU_NAMES = new Set(['vcpu', 'vcpuid']);
 /** The formats file's label where it differs from the emitter's field name. */
 const FORMATS_FIELD_NAMES: Readonly<Record<string, string>> = { exitcode: 'exit_reason' };
-const VCPU_NAMES = new Set(['vcpu', 'vcpuid']);
 
 /**
  * The payload words behind a xentrace_format line when a layout of `info` names the same fields
@@ -193,10 +193,10 @@ function describeXentraceFormat(line: string): RecordDescription | undefined {
   if (!ids || ids.length === 0) return undefined;
   // Where one of the candidates' layouts has exactly the line's field names, its values are the
   // payload words: decode them for their meanings (a V1 hypercall's eax → the hypercall's name).
-  for (const candidate of ids) {
+  for (const candidate of x.bare === undefined ? ids : []) {
     const info = lookupEvent(candidate);
     const words = payloadByNames(info, x.pairs);
-    if (!words || x.bare !== undefined) continue;
+    if (!words) continue;
     const d = fromInfo('xentrace_format', info, words);
     d.cpu = x.cpu;
     d.tsc = x.tsc === '0' ? undefined : x.tsc;
