@@ -25,22 +25,23 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function peakRssMb(pid: number): number {
+/** A process's memory in MB from /proc: resident now (VmRSS) and its peak (VmHWM). */
+function rssMb(pid: number): { now: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const mb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { now: mb('VmRSS'), peak: mb('VmHWM') };
 }
 
 /** Opens `text` in a fresh server and reads its RSS: peak, and after 15 s idle. */
 async function idleRss(work: string, languageId: string, text: string): Promise<{ peak: number; idle: number }> {
   const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] });
-  await session.open(pathToFileURL(path.join(work, `rss.${languageId}`)).toString(), languageId, text);
-  if (languageId === 'kernel-log') await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pathToFileURL(path.join(work, `rss.${languageId}`)).toString() }, position: { line: 0, character: 0 } });
+  const uri = pathToFileURL(path.join(work, `rss.${languageId}`)).toString();
+  await session.open(uri, languageId, text);
+  if (languageId === 'kernel-log') await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   await new Promise((r) => setTimeout(r, 15_000));
-  const status = fs.readFileSync(`/proc/${session.server.pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-  const result = { peak: kb('VmHWM'), idle: kb('VmRSS') };
+  const { now, peak } = rssMb(session.server.pid!);
   await session.close();
-  return result;
+  return { peak, idle: now };
 }
 
 async function main(): Promise<void> {
@@ -102,13 +103,12 @@ async function main(): Promise<void> {
       defMs.push(performance.now() - t);
     }
     console.log(`go to definition (symbol table line) over ${DEFINITIONS} frames: p50 ${percentile(defMs, 50).toFixed(2)} ms, p99 ${percentile(defMs, 99).toFixed(2)} ms`);
-    const rss = peakRssMb(session.server.pid!);
-    const now = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${session.server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const { now, peak: rss } = rssMb(session.server.pid!);
     const mb = bytes / 1048576;
     console.log(`server RSS after open and ${HOVERS + DEFINITIONS} requests: ${now.toFixed(0)} MB = ${(now / mb).toFixed(2)}× the log; peak ${rss.toFixed(0)} MB = ${(rss / mb).toFixed(2)}× (target < 5×)`);
     // V8 gives back the garbage of the 100 MB didOpen message and of the parse once idle.
     await new Promise((r) => setTimeout(r, 15_000));
-    const settled = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${session.server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const settled = rssMb(session.server.pid!).now;
     console.log(`server RSS after 15 s idle: ${settled.toFixed(0)} MB = ${(settled / mb).toFixed(2)}× the log`);
     await session.close();
 
@@ -123,10 +123,9 @@ async function main(): Promise<void> {
     const diskResult = await disk.connection.sendRequest(DiskLogRequest, { uri, open: true });
     const diskDone = performance.now() - d0;
     await new Promise((r) => setTimeout(r, 15_000));
-    const diskStatus = fs.readFileSync(`/proc/${disk.server.pid}/status`, 'utf8');
-    const diskKb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(diskStatus)?.[1] ?? 0) / 1024;
+    const diskRss = rssMb(disk.server.pid!);
     console.log(
-      `the same log read from disk (VS Code's path for files over 50 MB): first problems ${diskTimes[0]?.ms.toFixed(0)} ms (${diskTimes[0]?.count}), all ${diskResult.reports} reports in ${diskDone.toFixed(0)} ms; RSS peak ${(diskKb('VmHWM') / mb).toFixed(2)}×, after 15 s idle ${(diskKb('VmRSS') / mb).toFixed(2)}× the log`,
+      `the same log read from disk (VS Code's path for files over 50 MB): first problems ${diskTimes[0]?.ms.toFixed(0)} ms (${diskTimes[0]?.count}), all ${diskResult.reports} reports in ${diskDone.toFixed(0)} ms; RSS peak ${(diskRss.peak / mb).toFixed(2)}×, after 15 s idle ${(diskRss.now / mb).toFixed(2)}× the log`,
     );
     await disk.close();
 
