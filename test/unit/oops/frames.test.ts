@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFrames, parseRegisterFrames, parseFrame, tokenAt } from '../../../server/src/core/oops/frames';
+import { MAX_FRAME_COLUMN, parseFrames, parseRegisterFrames, parseFrame, tokenAt } from '../../../server/src/core/oops/frames';
 import { parseLog, findFrameAt } from '../../../server/src/core/oops/reports';
 
 // Frame lines are the real examples quoted in oops-formats.md §1.2; expected values are the
@@ -173,5 +173,48 @@ describe('findFrameAt: hover positions in the original line', () => {
   it('tokenAt covers the whole frame', () => {
     const f = findFrameAt(log, 2, line.indexOf('?'))!;
     assert.equal(tokenAt(f.frame, line.indexOf('?')), 'frame');
+  });
+});
+
+describe('Frame: the compact layout keeps every value', () => {
+  it('addresses of 1 to 16 digits, either case, as BigInt reads them; wider values set directly', () => {
+    for (const hex of ['c0123456', 'ffffffff8020622a', 'FFFF82D08020622A', '0000000000000000', '80000000', '1', 'ffffffffffffffff', '7fffffff']) {
+      const line = `[<${hex}>] foo+0x1/0x2`;
+      const [f] = parseFrames(line);
+      assert.equal(f.address, BigInt('0x' + hex), hex);
+      assert.equal(line.slice(f.addrStart, f.addrEnd), hex);
+    }
+    const [f] = parseFrames('[<ffffffff8020622a>] foo+0x1/0x2');
+    f.address = 1n << 70n;
+    assert.equal(f.address, 1n << 70n);
+    f.address = 0xffffffff80000000n;
+    assert.equal(f.address, 0xffffffff80000000n);
+  });
+
+  it('columns past 32767 (two columns share one integer) and up to MAX_FRAME_COLUMN', () => {
+    const pad = ' '.repeat(40000);
+    const line = `${pad}[<ffffffff8020622a>] hypercall_page+0x22a/0x1000 [xen_blkfront]`;
+    const [f] = parseFrames(line, 40000);
+    assert.equal(f.start, 40000);
+    assert.equal(line.slice(f.addrStart, f.addrEnd), 'ffffffff8020622a');
+    assert.equal(line.slice(f.symStart, f.symEnd), 'hypercall_page');
+    assert.equal(line.slice(f.offStart, f.offEnd), '+0x22a/0x1000');
+    assert.equal(line.slice(f.modStart, f.modEnd), 'xen_blkfront');
+    assert.equal(f.end, line.length);
+    assert.equal(MAX_FRAME_COLUMN, 0xfffe);
+  });
+
+  it('format, role and reliability set independently', () => {
+    const [f] = parseFrames(' [<ffffffff8020622a>] ? hypercall_page+0x22a/0x1000');
+    assert.deepEqual([f.format, f.role, f.reliable], ['x86', 'trace', false]);
+    f.role = 'aux';
+    f.reliable = true;
+    f.format = 'xen';
+    assert.deepEqual([f.format, f.role, f.reliable], ['xen', 'aux', true]);
+    f.address = undefined;
+    assert.equal(f.address, undefined);
+    f.address = 0xffff82d080200000n;
+    assert.equal(f.address, 0xffff82d080200000n);
+    assert.equal(f.symStart >= 0 && f.symEnd > f.symStart, true);
   });
 });
