@@ -24,8 +24,8 @@ export type FrameToken = 'address' | 'symbol' | 'offset' | 'module' | 'frame';
 
 const FORMATS: readonly FrameFormat[] = ['x86', 'x86-2.6.17', 'bare', 'klogd', 'arm', 'ppc', 'xen', 'inline', 'register'];
 const ROLES: readonly FrameRole[] = ['trace', 'register', 'aux'];
-const FORMAT_INDEX = new Map(FORMATS.map((f, i) => [f, i]));
-const ROLE_INDEX = new Map(ROLES.map((r, i) => [r, i]));
+const FORMAT_INDEX = Object.fromEntries(FORMATS.map((f, i) => [f, i])) as Record<FrameFormat, number>;
+const ROLE_INDEX = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<FrameRole, number>;
 
 /** Columns beyond this are not kept (a span packs two columns into one small integer). */
 export const MAX_FRAME_COLUMN = 0xfffe;
@@ -35,8 +35,10 @@ function packSpan(start: number, end: number): number {
   if (start < 0 && end < 0) return -1;
   return (Math.min(start, MAX_FRAME_COLUMN) + 1) * 0x10000 + (Math.min(end, MAX_FRAME_COLUMN) + 1);
 }
-const spanStart = (span: number): number => (span < 0 ? -1 : Math.floor(span / 0x10000) - 1);
-const spanEnd = (span: number): number => (span < 0 ? -1 : (span % 0x10000) - 1);
+const spanStart = (span: number): number => (span < 0 ? -1 : ((span / 0x10000) | 0) - 1);
+const spanEnd = (span: number): number => (span < 0 ? -1 : (span & 0xffff) - 1);
+/** `span` with its end replaced (the common update: a parser extends a frame as it reads on). */
+const withEnd = (span: number, end: number): number => (span < 0 ? packSpan(-1, end) : span - (span & 0xffff) + Math.min(end, MAX_FRAME_COLUMN) + 1);
 
 /**
  * One stack frame as printed. Columns (`…Start`/`…End`) are positions in the original line, so a
@@ -82,35 +84,35 @@ export class Frame {
   /** `line`: 0-based line in the log (-1 for a lone line). */
   constructor(public line: number, start: number, format: FrameFormat, role: FrameRole) {
     this.frameSpan = packSpan(start, start);
-    this.bits = FORMAT_INDEX.get(format)! | (ROLE_INDEX.get(role)! << 4);
+    this.bits = FORMAT_INDEX[format] | (ROLE_INDEX[role] << 4);
   }
 
   /** Columns of the whole frame text in the original line. */
   get start(): number { return spanStart(this.frameSpan); }
   set start(v: number) { this.frameSpan = packSpan(v, this.end); }
   get end(): number { return spanEnd(this.frameSpan); }
-  set end(v: number) { this.frameSpan = packSpan(this.start, v); }
+  set end(v: number) { this.frameSpan = withEnd(this.frameSpan, v); }
   get addrStart(): number { return spanStart(this.addrSpan); }
   set addrStart(v: number) { this.addrSpan = packSpan(v, this.addrEnd); }
   get addrEnd(): number { return spanEnd(this.addrSpan); }
-  set addrEnd(v: number) { this.addrSpan = packSpan(this.addrStart, v); }
+  set addrEnd(v: number) { this.addrSpan = withEnd(this.addrSpan, v); }
   get symStart(): number { return spanStart(this.symSpan); }
   set symStart(v: number) { this.symSpan = packSpan(v, this.symEnd); }
   get symEnd(): number { return spanEnd(this.symSpan); }
-  set symEnd(v: number) { this.symSpan = packSpan(this.symStart, v); }
+  set symEnd(v: number) { this.symSpan = withEnd(this.symSpan, v); }
   get offStart(): number { return spanStart(this.offSpan); }
   set offStart(v: number) { this.offSpan = packSpan(v, this.offEnd); }
   get offEnd(): number { return spanEnd(this.offSpan); }
-  set offEnd(v: number) { this.offSpan = packSpan(this.offStart, v); }
+  set offEnd(v: number) { this.offSpan = withEnd(this.offSpan, v); }
   get modStart(): number { return spanStart(this.modSpan); }
   set modStart(v: number) { this.modSpan = packSpan(v, this.modEnd); }
   get modEnd(): number { return spanEnd(this.modSpan); }
-  set modEnd(v: number) { this.modSpan = packSpan(this.modStart, v); }
+  set modEnd(v: number) { this.modSpan = withEnd(this.modSpan, v); }
 
   get format(): FrameFormat { return FORMATS[this.bits & 15]; }
-  set format(v: FrameFormat) { this.bits = (this.bits & ~15) | FORMAT_INDEX.get(v)!; }
+  set format(v: FrameFormat) { this.bits = (this.bits & ~15) | FORMAT_INDEX[v]; }
   get role(): FrameRole { return ROLES[(this.bits >> 4) & 3]; }
-  set role(v: FrameRole) { this.bits = (this.bits & ~(3 << 4)) | (ROLE_INDEX.get(v)! << 4); }
+  set role(v: FrameRole) { this.bits = (this.bits & ~(3 << 4)) | (ROLE_INDEX[v] << 4); }
   /** false for `? ` frames, ppc `(unreliable)`, s390 parenthesised and Xen `S` (stack-scanned) frames. */
   get reliable(): boolean { return (this.bits & (1 << 6)) === 0; }
   set reliable(v: boolean) { this.bits = v ? this.bits & ~(1 << 6) : this.bits | (1 << 6); }
