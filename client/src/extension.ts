@@ -6,7 +6,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ConfigurationNotification, REPORT_SCHEME } from '../../server/src/protocol/lsp';
+import { ConfigurationNotification, REPORT_SCHEME, SERVER_EXEC_ARGV } from '../../server/src/protocol/lsp';
 import { registerBigLogs } from './bigLogs';
 import { registerCommands } from './commands';
 import { serverConfiguration } from './configuration';
@@ -28,8 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<XenSco
   const outputChannel = vscode.window.createOutputChannel('XenScope', { log: true });
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -1,4 +1,4 @@
-// LSP features on real logs, through the bundled server over stdio. Expected values are read
+// LSP features on real logs, through the bundled server over stdio (over IPC where said). Expected values are read
 // from the fixture files themselves (grep-like scans in the test), not from the server.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -197,8 +197,9 @@ describe('kernel-log features over LSP (samples/ as the workspace)', () => {
 });
 
 describe('kernel-log diagnostics on a log over 16 MB', () => {
+  // Over Node IPC, as the extension starts the server (its garbage collection before the parse included).
   it('publishes the problems of the first MB first, then those of the whole log', async () => {
-    const session = await startServer({ ...config, workspaceFolders: [] });
+    const session = await startServer({ ...config, workspaceFolders: [] }, 'ipc');
     try {
       const unit = fs.readFileSync(LOCKUP, 'utf8');
       const lockupsPerUnit = lockupStacks(unit.split('\n')).length;

@@ -9,11 +9,15 @@ import {
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
+  IPCMessageReader,
+  IPCMessageWriter,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
+
+import { SERVER_EXEC_ARGV } from '../../server/src/protocol/lsp';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist', 'server.js');
@@ -26,11 +30,20 @@ export interface LspSession {
   close(): Promise<number | null>;
 }
 
-export async function startServer(initializationOptions: unknown = {}): Promise<LspSession> {
-  const server = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: 'pipe' });
+/**
+ * Starts the bundled server with the client's Node flags. `ipc` is the transport the extension uses (Node's
+ * IPC channel, as `TransportKind.ipc`); `stdio` is what other editors use.
+ */
+export async function startServer(initializationOptions: unknown = {}, transport: 'stdio' | 'ipc' = 'stdio'): Promise<LspSession> {
+  const ipc = transport === 'ipc';
+  const server = spawn(process.execPath, [...SERVER_EXEC_ARGV, SERVER_JS, ipc ? '--node-ipc' : '--stdio'], {
+    stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : 'pipe',
+  }) as ChildProcessWithoutNullStreams;
   let stderr = '';
   server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  const connection = ipc
+    ? createProtocolConnection(new IPCMessageReader(server), new IPCMessageWriter(server))
+    : createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
