@@ -218,3 +218,23 @@ describe('Frame: the compact layout keeps every value', () => {
     assert.equal(f.symStart >= 0 && f.symEnd > f.symStart, true);
   });
 });
+
+describe('registers of a report', () => {
+  it('name, value, digits and columns of each, read back from the line', () => {
+    const dump = 'RAX: 0000000000000000 RBX: ffffffff8020622a RCX: 00000000deadbeef R8: 80000000';
+    const log = parseLog(`BUG: soft lockup - CPU#0 stuck for 23s! [a:1]\n${dump}\nGPR00: c000000000a1b2c3 0000000000000010\n`);
+    const regs = log.reports[0].registers;
+    const gprLine = 'GPR00: c000000000a1b2c3 0000000000000010';
+    const expected = [...dump.matchAll(/(\w+): ([0-9a-f]+)/g)].map((m) => ({ name: m[1], hex: m[2], line: 1, start: m.index + m[1].length + 2 }));
+    expected.push({ name: 'GPR00', hex: 'c000000000a1b2c3', line: 2, start: 7 }, { name: 'GPR01', hex: '0000000000000010', line: 2, start: 24 });
+    assert.deepEqual(
+      regs.map((r) => ({ name: r.name, hex: r.hex, line: r.line, start: r.start })),
+      expected,
+    );
+    for (const r of regs) {
+      assert.equal(r.value, BigInt('0x' + r.hex));
+      const text = r.line === 1 ? dump : gprLine;
+      assert.equal(text.slice(r.start, r.end), r.hex);
+    }
+  });
+});

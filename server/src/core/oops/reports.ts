@@ -11,21 +11,42 @@ export type ReportKind =
 
 export interface Register {
   name: string;
-  /** The value as printed (hex digits). */
-  hex: string;
-  /** The value (parsed on first use). */
+  /** The value's hex digits as printed (8 to 16, lower case). */
+  readonly hex: string;
+  /** The value. */
   readonly value: bigint;
   line: number;
   /** Columns of the value in the original line. */
-  start: number;
-  end: number;
+  readonly start: number;
+  readonly end: number;
 }
 
-/** Registers keep their hex text; the bigint is made only when someone looks at it. */
+/**
+ * A register value as two 32-bit halves: a 100 MB log has ~350k register values, and a string
+ * each cost 32 bytes more. The digits and the bigint are made only when someone looks.
+ */
 class RegisterValue implements Register {
-  constructor(public name: string, readonly hex: string, readonly line: number, readonly start: number, readonly end: number) {}
+  private readonly hi: number;
+  private readonly lo: number;
+  /** Columns, start * 0x10000 + digits (the digits are 8 to 16). */
+  private readonly span: number;
+  constructor(public name: string, digits: string, public line: number, start: number) {
+    const cut = Math.max(0, digits.length - 8);
+    this.hi = cut > 0 ? parseInt(digits.slice(0, cut), 16) | 0 : 0;
+    this.lo = parseInt(digits.slice(cut), 16) | 0;
+    this.span = start * 0x10000 + digits.length;
+  }
+  get start(): number {
+    return Math.floor(this.span / 0x10000);
+  }
+  get end(): number {
+    return this.start + (this.span % 0x10000);
+  }
   get value(): bigint {
-    return BigInt('0x' + this.hex);
+    return (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
+  }
+  get hex(): string {
+    return this.value.toString(16).padStart(this.span % 0x10000, '0');
   }
 }
 
@@ -632,17 +653,19 @@ function collectRegisters(report: Report, line: string, pos: number, end: number
   let guard = 0;
   while ((m = REGISTER_PAIR.exec(payload)) !== null && guard++ < 64) {
     const valueStart = m.index + m[0].length - m[2].length;
-    report.registers.push(new RegisterValue(m[1], m[2], i, valueStart, valueStart + m[2].length));
+    report.registers.push(new RegisterValue(m[1], m[2], i, valueStart));
   }
   // ppc `GPR00: v0 v1 v2 v3`, s390 `Krnl GPRS: …`: numbered rows of values
   const gpr = /^(GPR)(\d\d): /.exec(payload.slice(pos));
   if (gpr) {
+    // The pair pattern took `GPR00: <first value>` already; the row below names every value.
+    while (report.registers.length > 0 && report.registers.at(-1)!.line === i && report.registers.at(-1)!.name.startsWith('GPR')) report.registers.pop();
     let n = +gpr[2];
     const re = /[0-9a-f]{16}/g;
     re.lastIndex = pos + gpr[0].length;
     let v: RegExpExecArray | null;
     while ((v = re.exec(payload)) !== null && n < 64) {
-      report.registers.push(new RegisterValue(`GPR${String(n).padStart(2, '0')}`, v[0], i, v.index, v.index + 16));
+      report.registers.push(new RegisterValue(`GPR${String(n).padStart(2, '0')}`, v[0], i, v.index));
       n++;
     }
   }
