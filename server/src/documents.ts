@@ -3,6 +3,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseLog, stackGroups, type ParsedLog, type StackGroup } from './core/oops';
 import { analyseTraceText, type TraceTextAnalysis } from './features/traceText';
+import { collectBeforeParse } from './memory';
 
 export interface KernelLogAnalysis {
   languageId: 'kernel-log';
@@ -71,8 +72,12 @@ export function analyseKernelLogPrefix(text: string, chars: number, version: num
   return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 
-/** A kernel log's analysis from its whole text (open documents, and logs read from disk). */
+/**
+ * A kernel log's analysis from its whole text (open documents, and logs read from disk). Every
+ * whole-log parse comes here, whichever request asks first (problems, outline, a hover).
+ */
 export function analyseKernelLog(text: string, version: number): KernelLogAnalysis {
+  collectBeforeParse(text.length);
   const started = performance.now();
   const log = parseLog(text);
   return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };

@@ -3,7 +3,6 @@
 // add. `current` says whether the results are still wanted (no edit or close meanwhile).
 import type { Connection } from 'vscode-languageserver/node';
 import { analyseKernelLogPrefix, PREFIX_CHARS, PREFIX_FIRST_CHARS, type KernelLogAnalysis } from '../documents';
-import { collectBeforeParse } from '../memory';
 import type { TableChoice } from '../workspace/symbolSources';
 import { reportDiagnostics, tableDiagnostics } from './diagnostics';
 
@@ -23,7 +22,6 @@ export interface KernelLogProblems {
 /** Publishes the problems; returns the analysis, or undefined when dropped before it was made. */
 export async function publishKernelLogProblems(connection: Connection, p: KernelLogProblems): Promise<KernelLogAnalysis | undefined> {
   const { uri, version } = p;
-  if (p.prefixFirst) collectBeforeParse(p.text.length);
   if (p.prefixFirst && p.text.length > PREFIX_FIRST_CHARS) {
     await connection.sendDiagnostics({ uri, version, diagnostics: reportDiagnostics(analyseKernelLogPrefix(p.text, PREFIX_CHARS, version ?? 0)) });
     await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
