@@ -50,16 +50,21 @@ async function settledRss(pid: number): Promise<{ at15s: number; lowest: number;
   return { at15s, lowest, lowestAtS };
 }
 
-/** Opens `text` in a fresh server and reads its RSS: peak, and once idle. */
-async function idleRss(work: string, languageId: string, text: string): Promise<{ peak: number; idle: number }> {
+/** Opens `text` in a fresh server and reads its RSS: peak, and once idle (and, for a log, open → first diagnostics). */
+async function idleRss(work: string, languageId: string, text: string): Promise<{ peak: number; idle: number; firstMs: number }> {
   const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'ipc');
   const uri = pathToFileURL(path.join(work, `rss.${languageId}`)).toString();
+  const t0 = performance.now();
+  const first = new Promise<number>((resolve) =>
+    session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => p.uri === uri && resolve(performance.now() - t0)),
+  );
   await session.open(uri, languageId, text);
+  const firstMs = languageId === 'kernel-log' ? await first : NaN;
   if (languageId === 'kernel-log') await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
   const { lowest } = await settledRss(session.server.pid!);
   const { peak } = rssMb(session.server.pid!);
   await session.close();
-  return { peak, idle: lowest };
+  return { peak, idle: lowest, firstMs };
 }
 
 async function main(): Promise<void> {
@@ -157,7 +162,7 @@ async function main(): Promise<void> {
     const l1mb = Buffer.byteLength(latin1) / 1048576;
     const l1Log = await idleRss(work, 'kernel-log', latin1);
     const l1Plain = await idleRss(work, 'plaintext', latin1);
-    console.log(`one-byte text (${parts.length - 1} fixture logs, ${l1mb.toFixed(0)} MB): kernel-log peak ${(l1Log.peak / l1mb).toFixed(2)}×, idle ${(l1Log.idle / l1mb).toFixed(2)}×; as plaintext ${(l1Plain.idle / l1mb).toFixed(2)}× idle`);
+    console.log(`one-byte text (${parts.length - 1} fixture logs, ${l1mb.toFixed(0)} MB): kernel-log open → first diagnostics ${l1Log.firstMs.toFixed(0)} ms, peak ${(l1Log.peak / l1mb).toFixed(2)}×, idle ${(l1Log.idle / l1mb).toFixed(2)}×; as plaintext ${(l1Plain.idle / l1mb).toFixed(2)}× idle`);
 
     if (missingTools().length === 0) {
       const fx = buildDwarfFixture(REPO, work);
