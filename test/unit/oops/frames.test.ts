@@ -238,3 +238,12 @@ describe('registers of a report', () => {
     }
   });
 });
+
+describe('lines past the columns a frame can hold', () => {
+  it('are reported and skipped, not parsed with wrong columns, even when the option allows them', () => {
+    const long = `${' '.repeat(70000)}[<ffffffff8020622a>] hypercall_page+0x22a/0x1000`;
+    const log = parseLog(`Call Trace:\n${long}\n [<ffffffff8020622a>] hypercall_page+0x22a/0x1000\n`, { maxLineLength: 1 << 20 });
+    assert.deepEqual(log.frames.map((f) => f.line), [2]);
+    assert.match(log.diagnostics.map((d) => d.message).join('\n'), /line 2 is 70048 characters long/);
+  });
+});

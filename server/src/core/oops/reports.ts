@@ -1,7 +1,7 @@
 // Splits a kernel/Xen log into reports (soft lockup, Oops, WARNING, Xen crash, …) and collects every
 // frame of the log. One pass over the lines; per line: peel wrappers, one headline regex (after a
 // first-character filter), frame parsing only on lines that can hold a frame. Linear time.
-import { type ContextMarker, type Frame, parseFrames, parseRegisterFrames, scanMarkers, tokenAt, type FrameToken } from './frames';
+import { type ContextMarker, type Frame, MAX_FRAME_COLUMN, parseFrames, parseRegisterFrames, scanMarkers, tokenAt, type FrameToken } from './frames';
 import { peelLine, type PeeledLine } from './lineWrappers';
 import { groupReports, reportSignature } from './signature';
 
@@ -264,7 +264,8 @@ function looksReversed(text: string, starts: Int32Array, lineCount: number): boo
 
 /** Parses a whole log. */
 export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
-  const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  // Frames keep columns up to MAX_FRAME_COLUMN: longer lines are not parsed, whatever the option.
+  const maxLine = Math.min(options.maxLineLength ?? DEFAULT_MAX_LINE, MAX_FRAME_COLUMN);
   const starts = splitLines(text);
   const lineCount = starts.length - 1;
   const reversed = looksReversed(text, starts, lineCount);
@@ -297,7 +298,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
     peelLine(line, peeled);
     let pos = peeled.start;
     const end = peeled.end;
-    if (end - pos > maxLine) {
+    if (end - pos > maxLine || line.length > MAX_FRAME_COLUMN) {
       diagnostics.push({
         line: i, severity: 'warning',
         message: `line ${i + 1} is ${line.length} characters long; lines over ${maxLine} characters are not parsed`,
