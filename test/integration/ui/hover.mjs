@@ -20,7 +20,12 @@ function hoverScenario({ name, file, target, ready, expect, screenshot, checkLaz
       const text = await hoverUntil(page, target, ready);
       for (const re of expect) assert.match(text, re);
       await page.screenshot({ path: resultPath(results, screenshot) });
-      if (checkLazyStart) assert.ok(xenscopeServer(server), 'the XenScope server runs once a log is open');
+      if (checkLazyStart) {
+        const lsp = xenscopeServer(server);
+        assert.ok(lsp, 'the XenScope server runs once a log is open');
+        // The client's Node flags reach the server (SERVER_EXEC_ARGV: the GC before a big parse needs them).
+        assert.match(lsp.cmdline, /--expose-gc/);
+      }
     },
   };
 }
