@@ -2,6 +2,7 @@
 // It works on a chunk at a time and says where to continue, so the same code serves an
 // in-memory buffer and a paged file. Problems are reported as data, never thrown.
 import * as ids from './eventIds';
+import { arenaOf } from './skipKernel';
 
 // Local copies: under a CommonJS transpile, imported bindings are property getters, which the
 // per-record loop would otherwise call millions of times.
@@ -90,14 +91,14 @@ export type FeedStatus = (typeof FeedStatus)[keyof typeof FeedStatus];
 const SIG = Buffer.from([0x03, 0xf0, 0x01, 0x20]);
 
 /** What skipUnsampled reached besides its return value (module-level: no allocation per call). */
-const skipped = { recordIndex: 0, lastTscAt: -1 };
+export const skipped = { recordIndex: 0, lastTscAt: -1 };
 
 /**
  * The index pass's inner loop: frames records from word `r` until the window's end in this chunk,
  * record `nextSample`, or anything unusual (left to the general path). Returns the word reached.
  * A small function of its own so the JIT keeps it optimised whatever happens in feed().
  */
-function skipUnsampled(words: Uint32Array, r: number, endW: number, recordIndex: number, nextSample: number): number {
+export function skipUnsampled(words: Uint32Array, r: number, endW: number, recordIndex: number, nextSample: number): number {
   let idx = recordIndex;
   let lastTscAt = -1;
   while (r < endW) {
@@ -315,11 +316,25 @@ export class TraceFramer {
         const endW = Math.min(len, this.windowEnd - base) >>> 2;
         const every = this.sampleEvery;
         const cur = this.cur;
-        const r = skipUnsampled(words, start, endW, this.recordIndex, this.recordIndex + ((every - (this.recordIndex % every)) % every));
-        const idx = skipped.recordIndex;
-        if (skipped.lastTscAt >= 0) {
-          cur.lo = words[skipped.lastTscAt + 1]!;
-          cur.hi = words[skipped.lastTscAt + 2]!;
+        const nextSample = this.recordIndex + ((every - (this.recordIndex % every)) % every);
+        // The reader's buffers live in a WebAssembly arena when they can: its kernel runs the same loop.
+        const arena = arenaOf(words);
+        let r: number;
+        let idx: number;
+        let lastTscAt: number;
+        if (arena) {
+          const got = arena.skip(words, start, endW, nextSample - this.recordIndex);
+          r = got.r;
+          idx = this.recordIndex + got.count;
+          lastTscAt = got.lastTscAt;
+        } else {
+          r = skipUnsampled(words, start, endW, this.recordIndex, nextSample);
+          idx = skipped.recordIndex;
+          lastTscAt = skipped.lastTscAt;
+        }
+        if (lastTscAt >= 0) {
+          cur.lo = words[lastTscAt + 1]!;
+          cur.hi = words[lastTscAt + 2]!;
           cur.known = true;
         }
         if (r !== start) {

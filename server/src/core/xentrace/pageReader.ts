@@ -1,6 +1,7 @@
 // Reads a file in chunks through a Node FileHandle, so memory stays bounded whatever the size.
 // Offsets are plain numbers: exact up to 2^53 bytes, far beyond any trace.
 import { open, type FileHandle } from 'node:fs/promises';
+import { SkipArena } from './skipKernel';
 
 export interface Chunk {
   /** Bytes from `base` on; valid until the next call on the same reader. */
@@ -25,12 +26,20 @@ export class PageReader {
   private ahead: Promise<number> | undefined;
   private aheadBase = -1;
 
+  /** Holds both buffers when WebAssembly is there, so the index pass can use its kernel on them. */
+  private readonly arena: SkipArena | undefined;
+
   private constructor(
     private readonly fh: FileHandle,
     readonly size: number,
     private readonly chunkSize: number,
   ) {
-    this.buffer = Buffer.allocUnsafe(TAIL_ROOM + chunkSize);
+    this.arena = SkipArena.create(2 * (TAIL_ROOM + chunkSize));
+    this.buffer = this.allocate();
+  }
+
+  private allocate(): Buffer {
+    return this.arena?.alloc(TAIL_ROOM + this.chunkSize) ?? Buffer.allocUnsafe(TAIL_ROOM + this.chunkSize);
   }
 
   /**
@@ -84,7 +93,7 @@ export class PageReader {
   }
 
   private startReadAhead(from: number): void {
-    this.spare ??= Buffer.allocUnsafe(TAIL_ROOM + this.chunkSize);
+    this.spare ??= this.allocate();
     this.aheadBase = from;
     const want = Math.min(this.chunkSize, this.size - from);
     this.ahead = this.readInto(this.spare, TAIL_ROOM, want, from).catch(() => -1);

@@ -1,0 +1,72 @@
+// The index pass's WebAssembly kernel against its JavaScript twin (framer.ts skipUnsampled), on
+// word streams built from the record format: sizes from the header's word count and TSC flag,
+// CPU_CHANGE and class-0 headers that must stop both, wrap padding both must step over.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { skipped, skipUnsampled } from '../../../server/src/core/xentrace/framer';
+import { PageReader } from '../../../server/src/core/xentrace/pageReader';
+import { arenaOf, SkipArena, type SkipResult } from '../../../server/src/core/xentrace/skipKernel';
+import { TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from '../../../server/src/core/xentrace/eventIds';
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** A stream of records; `unusual` is the chance of a header that stops the loop or is padding. */
+function stream(words: Uint32Array, rand: () => number, unusual: number): void {
+  let r = 0;
+  while (r < words.length) {
+    const tsc = rand() < 0.7 ? 1 : 0;
+    const n = Math.floor(rand() * 8);
+    let event = 0x00010000 + Math.floor(rand() * 0x0fff0000);
+    const u = rand();
+    if (u < unusual / 3) event = TRC_TRACE_CPU_CHANGE;
+    else if (u < (2 * unusual) / 3) event = TRC_TRACE_WRAP_BUFFER;
+    else if (u < unusual) event = Math.floor(rand() * 0x10000); // class 0: impossible
+    words[r] = ((tsc << 31) | (n << 28) | event) >>> 0;
+    for (let k = 1; k < 1 + 2 * tsc + n && r + k < words.length; k++) words[r + k] = Math.floor(rand() * 2 ** 32);
+    r += 1 + 2 * tsc + n;
+  }
+}
+
+describe('index kernel (WebAssembly) = skipUnsampled (JavaScript)', () => {
+  it('same word reached, record count and last TSC position on 3,000 random streams', () => {
+    const arena = SkipArena.create(1 << 16);
+    assert.ok(arena, 'WebAssembly is available in Node');
+    const buf = arena.alloc(16384)!;
+    const words = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+    const rand = prng(12345);
+    let stoppedEarly = 0;
+    for (let t = 0; t < 3000; t++) {
+      stream(words, rand, t % 3 === 0 ? 0 : rand() * 0.05);
+      const start = Math.floor(rand() * 64);
+      const endW = start + Math.floor(rand() * (words.length - start));
+      const first = Math.floor(rand() * 5000);
+      const limit = Math.floor(rand() * 1500);
+      const js = skipUnsampled(words, start, endW, first, first + limit);
+      const wasm: SkipResult = arena.skip(words, start, endW, limit);
+      assert.deepEqual({ r: wasm.r, count: wasm.count, lastTscAt: wasm.lastTscAt }, { r: js, count: skipped.recordIndex - first, lastTscAt: skipped.lastTscAt }, `stream ${t}`);
+      if (wasm.r < endW) stoppedEarly++;
+    }
+    assert.ok(stoppedEarly > 1000, 'the streams exercise the stops');
+  });
+
+  it("a reader's chunks live in an arena, so the index pass uses the kernel", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-kernel-'));
+    try {
+      const file = path.join(dir, 't.bin');
+      fs.writeFileSync(file, Buffer.alloc(4096, 1));
+      const reader = await PageReader.open(file);
+      assert.ok(reader instanceof PageReader);
+      const chunk = await reader.chunkAt(0, 40, true);
+      assert.ok(arenaOf(new Uint32Array(chunk.buf.buffer, chunk.buf.byteOffset, 4)));
+      await reader.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
