@@ -44,10 +44,12 @@ export class PageReader {
 
   /**
    * Opens `path`; resolves to an error message (not a throw) when it cannot be read. The default
-   * chunk suits sequential scans: a chunk that fits the CPU's cache is copied and then framed
-   * there (indexing 1 GiB here: about 450 ms in 4 MiB chunks, 260–330 ms in 512 KiB ones).
+   * chunk suits sequential scans. Each chunk costs a trip through the event loop for its
+   * read-ahead, which the WebAssembly index kernel made the bottleneck: indexing 1 GiB here took
+   * 270–320 ms in a fresh process and 190–210 ms warm with 512 KiB chunks, 220–270 and 167–185 ms
+   * with 2 MiB ones (4 and 8 MiB: no better). Random access passes a smaller size.
    */
-  static async open(path: string, chunkSize = 512 << 10): Promise<PageReader | { error: string }> {
+  static async open(path: string, chunkSize = 2 << 20): Promise<PageReader | { error: string }> {
     let fh: FileHandle | undefined;
     try {
       fh = await open(path, 'r');
