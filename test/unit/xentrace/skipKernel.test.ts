@@ -70,3 +70,41 @@ describe('index kernel (WebAssembly) = skipUnsampled (JavaScript)', () => {
     }
   });
 });
+
+describe('the index without WebAssembly', () => {
+  it('a plain-Buffer pass (the JavaScript loop) samples the same records as the kernel pass', async () => {
+    const { syntheticTrace } = await import('../../xentrace-gen/synthetic');
+    const { buildIndex, SparseIndex } = await import('../../../server/src/core/xentrace/sparseIndex');
+    const { TraceFramer } = await import('../../../server/src/core/xentrace/framer');
+    const { buf, written } = syntheticTrace({ seed: 21, windows: 60, recordsPerWindow: 300 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-kernel-'));
+    try {
+      const file = path.join(dir, 't.bin');
+      fs.writeFileSync(file, buf);
+      const reader = await PageReader.open(file, 4096); // small chunks: many kernel calls and chunk seams
+      assert.ok(reader instanceof PageReader);
+      const viaKernel = await buildIndex(reader, { every: 37 });
+      await reader.close();
+      const viaJs = new SparseIndex(37);
+      const framer = new TraceFramer(viaJs.sink());
+      framer.sampleEvery = 37;
+      for (;;) if (framer.feed(buf.subarray(framer.pos), framer.pos, true) !== 1) break; // 1: paused
+      viaJs.records = framer.recordIndex;
+      assert.equal(viaKernel.records, written.length);
+      assert.equal(viaJs.records, written.length);
+      assert.equal(viaJs.windowCount, viaKernel.windowCount);
+      for (let i = 0; i < written.length; i += 11) {
+        const a = viaKernel.framerForRecord(i, { onRecord: () => true })!;
+        const b = viaJs.framerForRecord(i, { onRecord: () => true })!;
+        assert.deepEqual([a.framer.pos, a.skip], [b.framer.pos, b.skip], `record ${i}`);
+      }
+      for (const cpu of viaJs.cpus()) {
+        for (const w of written.filter((r) => r.cpu === cpu && r.tsc !== undefined).slice(0, 50)) {
+          assert.deepEqual(viaKernel.cpuStartForTsc(cpu, w.tsc!), viaJs.cpuStartForTsc(cpu, w.tsc!));
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
