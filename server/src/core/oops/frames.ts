@@ -31,12 +31,14 @@ const ROLE_INDEX = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Fra
 export const MAX_FRAME_COLUMN = 0xfffe;
 
 /** A [start, end) column pair in one small integer; -1 for none (both -1). */
-function packSpan(start: number, end: number): number {
+export function packSpan(start: number, end: number): number {
   if (start < 0 && end < 0) return -1;
   return (Math.min(start, MAX_FRAME_COLUMN) + 1) * 0x10000 + (Math.min(end, MAX_FRAME_COLUMN) + 1);
 }
-const spanStart = (span: number): number => (span < 0 ? -1 : ((span / 0x10000) | 0) - 1);
-const spanEnd = (span: number): number => (span < 0 ? -1 : (span & 0xffff) - 1);
+export const spanStart = (span: number): number => (span < 0 ? -1 : ((span / 0x10000) | 0) - 1);
+export const spanEnd = (span: number): number => (span < 0 ? -1 : (span & 0xffff) - 1);
+/** A 64-bit value kept as two 32-bit halves (small integers, no BigInt until asked). */
+export const valueOfHalves = (hi: number, lo: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 /** `span` with its end replaced (the common update: a parser extends a frame as it reads on). */
 const withEnd = (span: number, end: number): number => (span < 0 ? packSpan(-1, end) : span - (span & 0xffff) + Math.min(end, MAX_FRAME_COLUMN) + 1);
 
@@ -120,21 +122,19 @@ export class Frame {
   get address(): bigint | undefined {
     if ((this.bits & (1 << 7)) === 0) return undefined;
     if (this.wideAddress !== undefined) return this.wideAddress;
-    return (BigInt(this.addrHi >>> 0) << 32n) | BigInt(this.addrLo >>> 0);
+    return valueOfHalves(this.addrHi, this.addrLo);
   }
   set address(v: bigint | undefined) {
     if (v === undefined) {
       this.bits &= ~(1 << 7);
       return;
     }
-    this.bits |= 1 << 7;
     if (v < 0n || v > 0xffffffffffffffffn) {
+      this.bits |= 1 << 7;
       this.wideAddress = v;
       return;
     }
-    if (this.wideAddress !== undefined) this.wideAddress = undefined;
-    this.addrHi = Number(v >> 32n) | 0;
-    this.addrLo = Number(v & 0xffffffffn) | 0;
+    this.setHalves(Number(v >> 32n) | 0, Number(v & 0xffffffffn) | 0);
   }
   /** Sets the address from the hex digits at [start, end) of `line`. */
   setAddressText(line: string, start: number, end: number): void {
@@ -151,6 +151,9 @@ export class Frame {
       hi = ((hi << 4) | (lo >>> 28)) | 0;
       lo = ((lo << 4) | d) | 0;
     }
+    this.setHalves(hi, lo);
+  }
+  private setHalves(hi: number, lo: number): void {
     this.addrHi = hi;
     this.addrLo = lo;
     this.bits |= 1 << 7;

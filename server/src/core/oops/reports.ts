@@ -1,7 +1,7 @@
 // Splits a kernel/Xen log into reports (soft lockup, Oops, WARNING, Xen crash, …) and collects every
 // frame of the log. One pass over the lines; per line: peel wrappers, one headline regex (after a
 // first-character filter), frame parsing only on lines that can hold a frame. Linear time.
-import { type ContextMarker, type Frame, MAX_FRAME_COLUMN, parseFrames, parseRegisterFrames, scanMarkers, tokenAt, type FrameToken } from './frames';
+import { type ContextMarker, type Frame, MAX_FRAME_COLUMN, packSpan, parseFrames, parseRegisterFrames, scanMarkers, spanEnd, spanStart, tokenAt, valueOfHalves, type FrameToken } from './frames';
 import { peelLine, type PeeledLine } from './lineWrappers';
 import { groupReports, reportSignature } from './signature';
 
@@ -28,25 +28,25 @@ export interface Register {
 class RegisterValue implements Register {
   private readonly hi: number;
   private readonly lo: number;
-  /** Columns, start * 0x10000 + digits (the digits are 8 to 16). */
+  /** The value's columns, packed as a frame's are. */
   private readonly span: number;
   constructor(public name: string, digits: string, public line: number, start: number) {
     const cut = Math.max(0, digits.length - 8);
     this.hi = cut > 0 ? parseInt(digits.slice(0, cut), 16) | 0 : 0;
     this.lo = parseInt(digits.slice(cut), 16) | 0;
-    this.span = start * 0x10000 + digits.length;
+    this.span = packSpan(start, start + digits.length);
   }
   get start(): number {
-    return Math.floor(this.span / 0x10000);
+    return spanStart(this.span);
   }
   get end(): number {
-    return this.start + (this.span % 0x10000);
+    return spanEnd(this.span);
   }
   get value(): bigint {
-    return (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
+    return valueOfHalves(this.hi, this.lo);
   }
   get hex(): string {
-    return this.value.toString(16).padStart(this.span % 0x10000, '0');
+    return this.value.toString(16).padStart(this.end - this.start, '0');
   }
 }
 
@@ -648,19 +648,10 @@ function addRegisterFrames(report: Report, all: Frame[], line: string, pos: numb
 }
 
 function collectRegisters(report: Report, line: string, pos: number, end: number, i: number): void {
-  REGISTER_PAIR.lastIndex = pos;
   const payload = line.slice(0, end);
-  let m: RegExpExecArray | null;
-  let guard = 0;
-  while ((m = REGISTER_PAIR.exec(payload)) !== null && guard++ < 64) {
-    const valueStart = m.index + m[0].length - m[2].length;
-    report.registers.push(new RegisterValue(m[1], m[2], i, valueStart));
-  }
-  // ppc `GPR00: v0 v1 v2 v3`, s390 `Krnl GPRS: …`: numbered rows of values
+  // ppc `GPR00: v0 v1 v2 v3`: a numbered row of values (the pair pattern would take only `GPR00: v0`).
   const gpr = /^(GPR)(\d\d): /.exec(payload.slice(pos));
   if (gpr) {
-    // The pair pattern took `GPR00: <first value>` already; the row below names every value.
-    while (report.registers.length > 0 && report.registers.at(-1)!.line === i && report.registers.at(-1)!.name.startsWith('GPR')) report.registers.pop();
     let n = +gpr[2];
     const re = /[0-9a-f]{16}/g;
     re.lastIndex = pos + gpr[0].length;
@@ -669,6 +660,14 @@ function collectRegisters(report: Report, line: string, pos: number, end: number
       report.registers.push(new RegisterValue(`GPR${String(n).padStart(2, '0')}`, v[0], i, v.index));
       n++;
     }
+    return;
+  }
+  REGISTER_PAIR.lastIndex = pos;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = REGISTER_PAIR.exec(payload)) !== null && guard++ < 64) {
+    const valueStart = m.index + m[0].length - m[2].length;
+    report.registers.push(new RegisterValue(m[1], m[2], i, valueStart));
   }
 }
 
