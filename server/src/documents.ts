@@ -66,10 +66,7 @@ export const PREFIX_CHARS = 1 << 20;
  */
 export function analyseKernelLogPrefix(text: string, chars: number, version: number): KernelLogAnalysis {
   const cut = text.lastIndexOf('\n', chars);
-  const started = performance.now();
-  const log = parseLog(text.slice(0, cut + 1));
-  log.reports.pop();
-  return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
+  return kernelLogAnalysis(text.slice(0, cut + 1), version, (log) => log.reports.pop());
 }
 
 /**
@@ -78,8 +75,14 @@ export function analyseKernelLogPrefix(text: string, chars: number, version: num
  */
 export function analyseKernelLog(text: string, version: number): KernelLogAnalysis {
   collectBeforeParse(text.length);
+  return kernelLogAnalysis(text, version);
+}
+
+/** Parses `text` (`adjust` may drop reports before they are grouped) and groups its stacks. */
+function kernelLogAnalysis(text: string, version: number, adjust?: (log: ParsedLog) => void): KernelLogAnalysis {
   const started = performance.now();
   const log = parseLog(text);
+  adjust?.(log);
   return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 
