@@ -8,18 +8,18 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { looksLikeKernelLog, SNIFF_BYTES } from '../../server/src/core/sniff/kernelLogSniffer';
 import { DiskLogRequest, EDITOR_SYNC_LIMIT_BYTES, type DiskReport } from '../../server/src/protocol/lsp';
+import { SNIFFED_FILE_NAME } from './languageDetection';
 import { registerReportDocuments } from './reportDocuments';
 
 /** The kernel-log file names of package.json; .log/.txt files are sniffed. */
 const KERNEL_LOG_NAME = /^(?:dmesg|kern\.log)$|\.(?:dmesg|oops|console)$/i;
-const SNIFFED_NAME = /\.(?:log|txt)$/i;
 
 async function isBigKernelLog(file: string): Promise<boolean> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile() || stat.size <= EDITOR_SYNC_LIMIT_BYTES) return false;
   const name = path.basename(file);
   if (KERNEL_LOG_NAME.test(name)) return true;
-  if (!SNIFFED_NAME.test(name) || vscode.workspace.getConfiguration('xenscope').get('detectKernelLogs') === 'off') return false;
+  if (!SNIFFED_FILE_NAME.test(name) || vscode.workspace.getConfiguration('xenscope').get('detectKernelLogs') === 'off') return false;
   const handle = await fs.open(file, 'r').catch(() => undefined);
   if (!handle) return false;
   try {

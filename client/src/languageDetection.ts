@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { looksLikeKernelLog, SNIFF_BYTES } from '../../server/src/core/sniff/kernelLogSniffer';
 
 const CANDIDATE_LANGUAGES = new Set(['plaintext', 'log']);
+/** File names whose content is sniffed for a kernel or Xen log. */
+export const SNIFFED_FILE_NAME = /\.(?:log|txt)$/i;
 const asked = new Set<string>();
 
 async function consider(document: vscode.TextDocument): Promise<void> {
-  if (!CANDIDATE_LANGUAGES.has(document.languageId) || !/\.(log|txt)$/i.test(document.fileName)) return;
+  if (!CANDIDATE_LANGUAGES.has(document.languageId) || !SNIFFED_FILE_NAME.test(document.fileName)) return;
   const mode = vscode.workspace.getConfiguration('xenscope').get<string>('detectKernelLogs', 'offer');
   if (mode === 'off' || asked.has(document.uri.toString())) return;
   const head = document.getText(new vscode.Range(0, 0, document.positionAt(SNIFF_BYTES).line + 1, 0));
