@@ -56,6 +56,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 if (require.main === module) {
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
+    stdoutBytes: (b) => process.stdout.write(b),
     stderr: (t) => process.stderr.write(t),
   };
   // EPIPE (e.g. `xenscope trace dump … | head`) is a normal way for a reader to stop.

@@ -20,14 +20,27 @@ export class BufferedOutput {
     await this.write(s + '\n');
   }
 
+  /**
+   * Writes UTF-8 bytes after whatever text is queued. The caller gives up `bytes` (they may still be
+   * queued in the stream after this returns): it must not reuse the buffer.
+   */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+    const before = this.flush();
+    if (!this.io.stdoutBytes) return this.waitFor(this.io.stdout(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')), before);
+    return this.waitFor(this.io.stdoutBytes(bytes), before);
+  }
+
   flush(): Promise<void> | undefined {
     if (this.size === 0) return undefined;
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    // The real CLI's io.stdout returns process.stdout.write's result: false means "wait for drain".
-    const accepted = (this.io.stdout as (t: string) => unknown)(text);
+    return this.waitFor(this.io.stdout(text));
+  }
+
+  /** The real CLI's sinks return process.stdout.write's result: false means "wait for drain". */
+  private waitFor(accepted: unknown, before?: Promise<void>): Promise<void> | undefined {
     if (accepted === false && process.stdout.writableNeedDrain) return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
-    return undefined;
+    return before;
   }
 }

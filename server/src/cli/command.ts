@@ -12,6 +12,8 @@ export interface CliCommand {
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** UTF-8 bytes for stdout, when the sink takes them (the real CLI): saves decoding them to a string. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
 }
 
 /** Thrown for bad command lines; printed as `xenscope: message` with exit code 2. */

@@ -122,10 +122,9 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     problemCount++;
     if (problems.length < 20) problems.push(p);
   };
-  // 64 KiB batches keep each output string in V8's young generation: peak RSS stays low.
-  const jb = new JsonBytes(1 << 16);
-  /** Moves pending JSON bytes to the output (ASCII, so latin1 is exact). */
-  const flushJson = () => (jb.pos > 0 ? out.write(jb.takeString()) : undefined);
+  // JSON bytes go to stdout as they are, in 256 KiB pieces (no string in between).
+  const jb = new JsonBytes(1 << 18);
+  const flushJson = () => (jb.pos > 0 ? out.writeBytes(jb.take()) : undefined);
   const emit = (r: TraceRecord) => {
     if (!o.json) return out.write(textLine(r, prevTsc));
     writeRecordJson(r, jb);
