@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { JsonBytes, recordJsonLine } from '../../../server/src/core/xentrace/recordJson';
+import { fieldJsonValue, JsonBytes, recordJsonLine } from '../../../server/src/core/xentrace/recordJson';
+import { decodePayload, knownEventIds } from '../../../server/src/core/xentrace/catalogue';
+import { hex32, TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from '../../../server/src/core/xentrace/eventIds';
 import { readTraceBuffer } from '../../../server/src/core/xentrace/traceReader';
 import { TraceBuilder } from '../../xentrace-gen/traceWriter';
 
@@ -34,5 +36,36 @@ describe('JsonBytes number formatting (checked against JavaScript\'s own toStrin
     const buf = new TraceBuilder().window(0).record(0x00081001, [], 0xffff_ffff_0000_0001n).toBuffer();
     const [r] = readTraceBuffer(buf).records;
     assert.equal(JSON.parse(recordJsonLine(r!)).tsc, (0xffff_ffff_0000_0001n).toString());
+  });
+});
+
+describe('compiled JSON plans against the general decoder', () => {
+  it('every known ID with 0–7 words: name, is64, extra and fields (in order) as decodePayload gives them', () => {
+    // A tiny deterministic generator: zeros, small values (they pass layout tests such as the
+    // old p2m packing), all-ones and random words.
+    let seed = 12345;
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const word = () => {
+      const r = rand() >>> 30; // an LCG's low bits have short periods: use the high ones
+      return r === 0 ? 0 : r === 1 ? (rand() >>> 16) % 24 : r === 2 ? 0xffffffff : rand();
+    };
+    const b = new TraceBuilder().window(0);
+    // CPU_CHANGE and WRAP_BUFFER are framing, not records.
+    const framing = [TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER];
+    const ids = [...knownEventIds().filter((id) => !framing.includes(id)), 0x0001f00e, 0x0008ff77, 0x08000123];
+    for (const id of ids) for (let n = 0; n <= 7; n++) for (let k = 0; k < 6; k++) b.record(id, Array.from({ length: n }, word), BigInt(rand()) * 1000n);
+    const { records, problems } = readTraceBuffer(b.toBuffer());
+    assert.equal(problems.length, 0);
+    assert.equal(records.length, ids.length * 8 * 6);
+    for (const r of records) {
+      const o = JSON.parse(recordJsonLine(r)) as Record<string, unknown>;
+      const what = `${hex32(r.event)} with ${r.extra.length} words ${r.extra.map(hex32).join(' ')}`;
+      assert.equal(o.name, decodePayload(r.info, r.extra, false).name, what);
+      assert.equal(o.is64, r.info.is64 ? true : undefined, what);
+      assert.equal(o.event, hex32(r.event), what);
+      assert.deepEqual(o.extra, r.extra.map(hex32), what);
+      const expected = decodePayload(r.info, r.extra, false).fields.map((f) => [f.name, fieldJsonValue(f)]);
+      assert.deepEqual(Object.entries(o.fields as object), expected, what);
+    }
   });
 });
