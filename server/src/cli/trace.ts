@@ -8,9 +8,10 @@ import { buildIndex } from '../core/xentrace/sparseIndex';
 import { timeOrdered } from '../core/xentrace/timeOrder';
 import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
-import { recordFromView } from '../core/xentrace/traceReader';
-import { fieldsText, type TraceRecord } from '../core/xentrace/record';
-import { JsonBytes, jsonScratch, writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
+import type { TraceRecord } from '../core/xentrace/record';
+import { RecordTextWriter } from '../core/xentrace/recordText';
+import { jsonScratch, writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
+import { ByteWriter } from '../core/xentrace/byteWriter';
 import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 
 const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--progress]
@@ -91,21 +92,6 @@ class Progress {
   }
 }
 
-function textLine(r: TraceRecord, prevTsc: Map<number, bigint>): string {
-  const tsc = r.tsc;
-  let delta = '';
-  if (tsc !== null) {
-    const prev = prevTsc.get(r.cpu);
-    delta = prev === undefined ? '0' : (tsc - prev).toString();
-    prevTsc.set(r.cpu, tsc);
-  }
-  const tscText = tsc === null ? '-' : r.tscInherited ? `${tsc}*` : tsc.toString();
-  const flags = r.info.flags.filter((f) => f !== '64-bit addresses');
-  const name = (r.is64 ? `${r.name}(64)` : r.name) + (flags.length > 0 ? `[${flags.join(', ')}]` : '');
-  const fields = fieldsText(r.fields);
-  return `CPU${r.cpu} ${tscText} (+${delta.padStart(8)}) ${name}${fields ? ' ' + fields : ''}\n`;
-}
-
 function reportProblems(io: CliIo, problems: TraceProblem[], count: number, file: string): void {
   for (const p of problems.slice(0, 20)) io.stderr(`xenscope trace: ${file}: offset ${p.offset}: ${p.message}\n`);
   if (count > 20) io.stderr(`xenscope trace: ${file}: … and ${count - 20} more problems\n`);
@@ -115,51 +101,44 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   const accept = o.events.length > 0 ? eventFilter(o.events) : undefined;
   if (accept && 'error' in accept) throw new UsageError(accept.error);
   const out = new BufferedOutput(io);
-  const prevTsc = new Map<number, bigint>();
   const problems: TraceProblem[] = [];
   let problemCount = 0;
   const onProblem = (p: TraceProblem) => {
     problemCount++;
     if (problems.length < 20) problems.push(p);
   };
-  // JSON bytes go to stdout as they are, in 256 KiB pieces (no string in between).
-  const jb = new JsonBytes(1 << 18);
-  const flushJson = () => (jb.pos > 0 ? out.writeBytes(jb.take()) : undefined);
+  // Lines are written as bytes and go to stdout in 256 KiB pieces (no string in between); a
+  // line needs well under 8 KiB, so the buffer is handed over when less than that is free.
+  const bytes = new ByteWriter(1 << 18);
+  const roomFor = () => bytes.free >= 8192;
+  const flush = () => (bytes.pos > 0 ? out.writeBytes(bytes.take()) : undefined);
+  const text = new RecordTextWriter(bytes);
+  const words = jsonScratch();
   const emit = (r: TraceRecord) => {
-    if (!o.json) return out.write(textLine(r, prevTsc));
-    writeRecordJson(r, jb);
-    return jb.free < 4096 ? flushJson() : undefined;
+    if (o.json) writeRecordJson(r, bytes);
+    else text.record(r);
+    return roomFor() ? undefined : flush();
   };
   const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
   let records = 0;
   if (o.order === 'file') {
-    // JSON is written straight from the framer's view; text goes through TraceRecord for the
-    // meanings. Output is gathered between awaits and flushed when 1 MiB is pending.
-    const pending: TraceRecord[] = [];
-    const words = jsonScratch();
+    // Lines are written straight from the framer's view; the framer stops (and the output is
+    // flushed) when the buffer runs low.
     const framerSink: FramerSink = {
       onProblem,
       onRecord: (v) => {
         records++;
         if (o.cpu !== undefined && v.cpu !== o.cpu) return true;
         if (accept && !accept.test(v.event)) return true;
-        if (o.json) {
-          writeViewJson(v, words, jb);
-          return jb.free >= 4096;
-        }
-        pending.push(recordFromView(v));
-        return pending.length < 4096;
+        if (o.json) writeViewJson(v, words, bytes);
+        else text.view(v);
+        return roomFor();
       },
     };
     const framer = new TraceFramer(framerSink);
     for (;;) {
       const summary = await scanTrace(reader, framerSink, { framer, onProgress: (off) => progress.update(off) });
-      for (const r of pending) {
-        const wait = emit(r);
-        if (wait) await wait;
-      }
-      pending.length = 0;
-      const wait = flushJson();
+      const wait = flush();
       if (wait) await wait;
       if (summary.ioError) onProblem({ offset: summary.bytes, kind: 'truncated', message: summary.ioError });
       if (!summary.stopped || summary.ioError) break;
@@ -175,7 +154,7 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
       if (wait) await wait;
     }
   }
-  await flushJson();
+  await flush();
   await out.flush();
   progress.end();
   reportProblems(io, problems, problemCount, o.file);

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { fieldJsonValue, JsonBytes, recordJsonLine } from '../../../server/src/core/xentrace/recordJson';
+import { fieldJsonValue, recordJsonLine } from '../../../server/src/core/xentrace/recordJson';
+import { ByteWriter } from '../../../server/src/core/xentrace/byteWriter';
 import { decodePayload, knownEventIds } from '../../../server/src/core/xentrace/catalogue';
 import { hex32, TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from '../../../server/src/core/xentrace/eventIds';
 import { readTraceBuffer } from '../../../server/src/core/xentrace/traceReader';
 import { TraceBuilder } from '../../xentrace-gen/traceWriter';
 
-describe('JsonBytes number formatting (checked against JavaScript\'s own toString)', () => {
+describe('ByteWriter number formatting (checked against JavaScript\'s own toString)', () => {
   it('uint: edge values around 2^31, 1e9 multiples and 2^53', () => {
-    const out = new JsonBytes(4096);
+    const out = new ByteWriter(4096);
     const values = [0, 9, 10, 2147483647, 2147483648, 4294967295, 4294967296, 5e9, 1e9, 999999999, 1000000000000, 50484269673030, 2 ** 53 - 1];
     for (const v of values) {
       out.uint(v);
@@ -17,7 +18,7 @@ describe('JsonBytes number formatting (checked against JavaScript\'s own toStrin
     }
   });
   it('uint, int and hex on random values', () => {
-    const out = new JsonBytes(4096);
+    const out = new ByteWriter(4096);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -2147483648, max: 2147483647 }), fc.nat(0xffffffff), (u, i, h) => {
         out.uint(u);

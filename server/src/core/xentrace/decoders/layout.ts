@@ -60,7 +60,8 @@ export function u64(lo: number, hi: number): number | bigint {
   return v <= Number.MAX_SAFE_INTEGER ? v : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-function makeField(spec: FieldSpec, raw: number | bigint, meanings: boolean): DecodedField {
+/** One field as applyLayout builds it (the text dump uses it for rare formats). */
+export function makeField(spec: FieldSpec, raw: number | bigint, meanings: boolean): DecodedField {
   const format = spec.format ?? 'hex';
   let value = raw;
   if (format === 'signed' && typeof raw === 'number' && (spec.words ?? 1) === 1 && !spec.bits) value = raw | 0;
