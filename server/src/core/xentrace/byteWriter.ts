@@ -8,6 +8,11 @@ const DEC2 = enc(Array.from({ length: 100 }, (_, k) => String(k).padStart(2, '0'
 const HEX2 = enc(Array.from({ length: 256 }, (_, k) => k.toString(16).padStart(2, '0')).join(''));
 const HEX_DIGITS = enc('0123456789abcdef');
 
+/** Digits of 0 <= n < 2^31. */
+function decimalLength(n: number): number {
+  return n < 1e4 ? (n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e8 ? (n < 1e7 ? 7 : 8) : n < 1e9 ? 9 : 10;
+}
+
 /** An output buffer for the dump's lines; the caller hands it over (take()) before it runs low. */
 export class ByteWriter {
   buf: Buffer;
@@ -39,8 +44,15 @@ export class ByteWriter {
 
   /** Copies pre-encoded bytes (the constant parts of a line). */
   raw(src: Uint8Array): void {
-    this.buf.set(src, this.pos);
-    this.pos += src.length;
+    const n = src.length;
+    if (n > 16) this.buf.set(src, this.pos);
+    else {
+      // A call into set() costs more than copying a short key by hand.
+      const b = this.buf;
+      const p = this.pos;
+      for (let k = 0; k < n; k++) b[p + k] = src[k]!;
+    }
+    this.pos += n;
   }
 
   ascii(s: string): void {
@@ -77,8 +89,7 @@ export class ByteWriter {
   /** n < 2^31 in decimal. */
   private small(n: number): void {
     const b = this.buf;
-    const len = n < 1e4 ? (n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e8 ? (n < 1e7 ? 7 : 8) : n < 1e9 ? 9 : 10;
-    let p = this.pos + len;
+    let p = this.pos + decimalLength(n);
     this.pos = p;
     while (n >= 100) {
       const q = (n / 100) | 0;
@@ -95,14 +106,8 @@ export class ByteWriter {
 
   /** 0 <= n < 2^31 in decimal, right-aligned in `width` columns (padStart with spaces). */
   padUint(n: number, width: number): void {
-    const start = this.pos;
+    for (let k = decimalLength(n); k < width; k++) this.buf[this.pos++] = 32;
     this.small(n);
-    const len = this.pos - start;
-    if (len >= width) return;
-    const b = this.buf;
-    b.copyWithin(start + width - len, start, this.pos);
-    b.fill(32, start, start + width - len);
-    this.pos = start + width;
   }
 
   /** n < 1e8 as exactly eight digits. */
