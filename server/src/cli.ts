@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `xenscope`: the command line over the same core as the language server.
+import { isMainThread } from 'node:worker_threads';
 import type { CliCommand, CliIo } from './cli/command';
 import { UsageError } from './cli/command';
 import { traceCommand } from './cli/trace';
@@ -53,10 +54,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// A worker thread also loads this file as its main module (parallelDump.ts): only the main thread runs the CLI.
+if (require.main === module && isMainThread) {
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
-    stdoutBytes: (b) => process.stdout.write(b),
+    stdoutBytes: (b, written) => process.stdout.write(b, written && (() => written())),
     stderr: (t) => process.stderr.write(t),
   };
   // EPIPE (e.g. `xenscope trace dump … | head`) is a normal way for a reader to stop.

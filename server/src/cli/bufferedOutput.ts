@@ -21,13 +21,17 @@ export class BufferedOutput {
   }
 
   /**
-   * Writes UTF-8 bytes after whatever text is queued. The caller gives up `bytes` (they may still be
-   * queued in the stream after this returns): it must not reuse the buffer.
+   * Writes UTF-8 bytes after whatever text is queued. The stream may hold on to `bytes` after this
+   * returns: reuse them only after `written` is called.
    */
-  writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+  writeBytes(bytes: Uint8Array, written?: () => void): Promise<void> | undefined {
     const before = this.flush();
-    if (!this.io.stdoutBytes) return this.waitFor(this.io.stdout(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')), before);
-    return this.waitFor(this.io.stdoutBytes(bytes), before);
+    if (!this.io.stdoutBytes) {
+      const accepted = this.io.stdout(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+      written?.();
+      return this.waitFor(accepted, before);
+    }
+    return this.waitFor(this.io.stdoutBytes(bytes, written), before);
   }
 
   flush(): Promise<void> | undefined {

@@ -12,8 +12,11 @@ export interface CliCommand {
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** UTF-8 bytes for stdout, when the sink takes them (the real CLI): saves decoding them to a string. */
-  stdoutBytes?: (bytes: Uint8Array) => void;
+  /**
+   * UTF-8 bytes for stdout, when the sink takes them (the real CLI): saves decoding them to a
+   * string. `written` is called once the bytes may be reused.
+   */
+  stdoutBytes?: (bytes: Uint8Array, written?: () => void) => void;
 }
 
 /** Thrown for bad command lines; printed as `xenscope: message` with exit code 2. */

@@ -27,10 +27,13 @@ export class ByteWriter {
     return this.buf.length - this.pos;
   }
 
-  /** Hands over what was written so far and continues in a fresh buffer (the caller owns the bytes). */
-  take(): Buffer {
+  /**
+   * Hands over what was written so far (the caller owns the bytes) and continues in `next`, or in
+   * a fresh buffer of the same size.
+   */
+  take(next?: Buffer): Buffer {
     const full = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.buf = next ?? Buffer.allocUnsafeSlow(this.buf.length);
     this.pos = 0;
     return full;
   }

@@ -33,6 +33,10 @@ export interface RecordView {
   tscLo: number;
   /** A TSC (own or inherited) is known. */
   tscKnown: boolean;
+  /** This CPU's TSC state before this record (differs from tsc* when the record has its own). */
+  prevTscHi: number;
+  prevTscLo: number;
+  prevTscKnown: boolean;
   windowIndex: number;
   /** Buffer holding the record, and where its payload starts in it. */
   buf: Buffer;
@@ -131,10 +135,14 @@ export class TraceFramer {
   /** Stop (status WindowEnd) instead of reading the next window header: for per-CPU cursors. */
   stopAtWindowEnd = false;
   /**
-   * When > 0, onRecord sees only every Nth record (by file-order index) and the first record of
-   * each window; the others are framed and their TSCs tracked, nothing more. The index uses this.
+   * When > 0, onRecord sees only some records and the first record of each window; the others
+   * are framed and their TSCs tracked, nothing more. Records are grouped in blocks of
+   * `sampleBlock` consecutive indices; block b is seen when b % sampleEvery === sampleFirst. The
+   * index sees every Nth record (blocks of 1); a parallel dump's worker sees every Nth block.
    */
   sampleEvery = 0;
+  sampleBlock = 1;
+  sampleFirst = 0;
   private firstInWindow = false;
   private inWindow = false;
   private windowEnd = 0;
@@ -155,6 +163,9 @@ export class TraceFramer {
     tscHi: 0,
     tscLo: 0,
     tscKnown: false,
+    prevTscHi: 0,
+    prevTscLo: 0,
+    prevTscKnown: false,
     windowIndex: 0,
     buf: Buffer.alloc(0),
     payloadAt: 0,
@@ -190,6 +201,18 @@ export class TraceFramer {
     this.cpu = at.window.cpu;
     this.cur = { hi: at.tscHi, lo: at.tscLo, known: at.tscKnown };
     this.cpus.set(this.cpu, this.cur);
+  }
+
+  /** The first index from `index` on that onRecord sees when sampling. */
+  private nextSampled(index: number): number {
+    const block = Math.floor(index / this.sampleBlock);
+    const m = block % this.sampleEvery;
+    return m === this.sampleFirst ? index : (block + ((this.sampleFirst - m + this.sampleEvery) % this.sampleEvery)) * this.sampleBlock;
+  }
+
+  /** Each CPU's TSC state so far (a parallel dump's worker starts its deltas from them). */
+  cpuTscStates(): ReadonlyMap<number, Readonly<CpuTsc>> {
+    return this.cpus;
   }
 
   private problem(offset: number, kind: TraceProblem['kind'], message: string): void {
@@ -311,12 +334,11 @@ export class TraceFramer {
       }
       // Inside a window. Index pass: skip unsampled records in a tight loop over words, leaving
       // samples, window boundaries and anything unusual to the general path below.
-      if (words !== undefined && this.sampleEvery > 0 && !this.firstInWindow && (rel & 3) === 0) {
+      if (words !== undefined && this.sampleEvery > 0 && !this.firstInWindow && (rel & 3) === 0 && this.nextSampled(this.recordIndex) !== this.recordIndex) {
         const start = rel >>> 2;
         const endW = Math.min(len, this.windowEnd - base) >>> 2;
-        const every = this.sampleEvery;
         const cur = this.cur;
-        const nextSample = this.recordIndex + ((every - (this.recordIndex % every)) % every);
+        const nextSample = this.nextSampled(this.recordIndex);
         // The reader's buffers live in a WebAssembly arena when they can: its kernel runs the same loop.
         const arena = arenaOf(words);
         let r: number;
@@ -384,6 +406,9 @@ export class TraceFramer {
         continue;
       }
       const cur = this.cur;
+      view.prevTscHi = cur.hi;
+      view.prevTscLo = cur.lo;
+      view.prevTscKnown = cur.known;
       if (hasTsc) {
         if (words !== undefined && (rel & 3) === 0) {
           cur.lo = words[(rel >>> 2) + 1]!;
@@ -394,7 +419,7 @@ export class TraceFramer {
         }
         cur.known = true;
       }
-      if (this.sampleEvery > 0 && !this.firstInWindow && this.recordIndex % this.sampleEvery !== 0) {
+      if (this.sampleEvery > 0 && !this.firstInWindow && this.nextSampled(this.recordIndex) !== this.recordIndex) {
         this.recordIndex++;
         this.pos += size;
         continue;

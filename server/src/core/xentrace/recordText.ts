@@ -171,6 +171,19 @@ export class RecordTextWriter {
     this.line(v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, w);
   }
 
+  /**
+   * A parallel dump's block starts at `v` after records this writer did not print: deltas
+   * continue from each CPU's TSC state (`states`, and for v's CPU the state before v). Valid when
+   * every record of a CPU is printed (no --event filter).
+   */
+  restartDeltas(states: ReadonlyMap<number, { hi: number; lo: number; known: boolean }>, v: RecordView): void {
+    const value = (hi: number, lo: number) => (hi < 0x200000 ? hi * 0x100000000 + lo : (BigInt(hi) << 32n) | BigInt(lo));
+    this.prevTsc.clear();
+    for (const [cpu, st] of states) if (st.known) this.prevTsc.set(cpu, value(st.hi, st.lo));
+    if (v.prevTscKnown) this.prevTsc.set(v.cpu, value(v.prevTscHi, v.prevTscLo));
+    else this.prevTsc.delete(v.cpu);
+  }
+
   record(r: TraceRecord): void {
     this.line(r.cpu, r.tscKnown, r.tscHi, r.tscLo, r.tscInherited, r.event, r.extra);
   }

@@ -1,0 +1,225 @@
+// A file-order dump split over worker threads: formatting a record costs ~100× framing it, so
+// each worker frames the whole file but formats only its blocks of records (block b goes to
+// worker b % N; the framer skips the others' records in its fast loop). The main thread writes
+// the blocks in order. Each worker may have only CREDITS pieces of output waiting, so memory stays
+// bounded however far ahead a worker runs.
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ByteWriter } from '../core/xentrace/byteWriter';
+import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
+import { PageReader } from '../core/xentrace/pageReader';
+import { jsonScratch, writeViewJson } from '../core/xentrace/recordJson';
+import { RecordTextWriter } from '../core/xentrace/recordText';
+import { scanTrace } from '../core/xentrace/traceReader';
+import { eventFilter } from '../core/xentrace/eventFilter';
+
+export interface DumpJob {
+  file: string;
+  json: boolean;
+  cpu: number | undefined;
+  /** --event arguments (already checked by the caller). */
+  events: string[];
+  progress: boolean;
+  workers: number;
+  /** Records per block. */
+  blockRecords: number;
+}
+
+interface WorkerJob extends DumpJob {
+  kind: 'xenscope-dump';
+  me: number;
+}
+
+type FromWorker =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'blockEnd'; block: number }
+  | { kind: 'progress'; offset: number }
+  | { kind: 'done'; records: number; problems: TraceProblem[]; problemCount: number; ioError?: string };
+
+/** Output pieces a worker may have in flight before it waits for the main thread. */
+const CREDITS = 16;
+const PIECE = 1 << 17;
+
+export interface DumpResult {
+  records: number;
+  problems: TraceProblem[];
+  problemCount: number;
+}
+
+/**
+ * Runs the dump on `job.workers` threads; `write` gets each piece of output in order (and may
+ * return a promise to push back). Problems come from worker 0 (every worker frames everything).
+ */
+export async function parallelDump(job: DumpJob, write: (bytes: Uint8Array, written: () => void) => Promise<void> | undefined, onProgress?: (offset: number) => void): Promise<DumpResult> {
+  // Bundled, this module is dist/cli.js; under tsx (the unit tests) it is this .ts file, which a
+  // worker can load only through tsx's require hook.
+  const entry = __filename;
+  const start = (data: WorkerJob) =>
+    entry.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: data }) : new Worker(entry, { workerData: data });
+  const queues: FromWorker[][] = [];
+  const wakers: (((m: FromWorker) => void) | undefined)[] = [];
+  const failures: Error[] = [];
+  let fail: ((e: Error) => void) | undefined;
+  const workers = Array.from({ length: job.workers }, (_, me) => {
+    queues.push([]);
+    wakers.push(undefined);
+    const w = start({ ...job, kind: 'xenscope-dump', me });
+    w.on('message', (m: FromWorker) => {
+      const wake = wakers[me];
+      if (wake) {
+        wakers[me] = undefined;
+        wake(m);
+      } else queues[me]!.push(m);
+    });
+    w.on('error', (e) => {
+      failures.push(e);
+      fail?.(e);
+    });
+    return w;
+  });
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+    if (failures.length > 0) reject(failures[0]);
+  });
+  failed.catch(() => undefined);
+  const next = (me: number): Promise<FromWorker> => {
+    const queued = queues[me]!.shift();
+    if (queued) return Promise.resolve(queued);
+    return Promise.race([new Promise<FromWorker>((resolve) => (wakers[me] = resolve)), failed]);
+  };
+  try {
+    let result: DumpResult | undefined;
+    const done = new Set<number>();
+    // Block k comes from worker k % N; a worker that is done before ending block k means the
+    // file had fewer blocks.
+    for (let block = 0; done.size < job.workers; ) {
+      const me = block % job.workers;
+      if (done.has(me)) break;
+      const m = await next(me);
+      if (m.kind === 'bytes') {
+        // Once written, the buffer goes back to its worker with the credit: a fixed set of buffers
+        // per worker (fresh ones each time left gigabytes of transferred memory for the GC).
+        const buffer = m.bytes.buffer as ArrayBuffer;
+        const wait = write(m.bytes, () => workers[me]!.postMessage(buffer, [buffer]));
+        if (wait) await wait;
+      } else if (m.kind === 'blockEnd') {
+        if (m.block !== block) throw new Error(`worker ${me} ended block ${m.block} while block ${block} was being written`);
+        block++;
+      } else if (m.kind === 'progress') onProgress?.(m.offset);
+      else {
+        done.add(me);
+        if (me === 0) result = m;
+      }
+    }
+    // The others have nothing left to write: collect their ends (and worker 0's result).
+    for (let me = 0; me < job.workers; me++) {
+      while (!done.has(me)) {
+        const m = await next(me);
+        if (m.kind === 'done') {
+          done.add(me);
+          if (me === 0) result = m;
+        } else if (m.kind === 'bytes' || m.kind === 'blockEnd') throw new Error(`worker ${me} wrote past the end of the dump`);
+      }
+    }
+    return { records: result!.records, problems: result!.problems, problemCount: result!.problemCount };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** The worker's side: frames the whole file, formats its own blocks, posts them in order. */
+async function runDumpWorker(job: WorkerJob): Promise<void> {
+  const port = parentPort!;
+  let credits = CREDITS;
+  let creditWaiter: (() => void) | undefined;
+  /** Buffers the main thread has written and sent back. */
+  const spare: Buffer[] = [];
+  port.on('message', (buffer: ArrayBuffer) => {
+    if (buffer.byteLength === PIECE) spare.push(Buffer.from(buffer));
+    credits++;
+    creditWaiter?.();
+    creditWaiter = undefined;
+  });
+  const post = async (bytes: Uint8Array, transfer: boolean) => {
+    if (credits === 0) await new Promise<void>((resolve) => (creditWaiter = resolve));
+    credits--;
+    port.postMessage({ kind: 'bytes', bytes } satisfies FromWorker, transfer ? [bytes.buffer as ArrayBuffer] : []);
+  };
+  const reader = await PageReader.open(job.file);
+  if (!(reader instanceof PageReader)) {
+    port.postMessage({ kind: 'done', records: 0, problems: [{ offset: 0, kind: 'truncated', message: reader.error }], problemCount: 1 } satisfies FromWorker);
+    return;
+  }
+  const problems: TraceProblem[] = [];
+  let problemCount = 0;
+  const out = new ByteWriter(PIECE);
+  const text = new RecordTextWriter(out);
+  const words = jsonScratch();
+  const filter = job.events.length > 0 ? eventFilter(job.events) : undefined;
+  const accept = filter && !('error' in filter) ? filter : undefined;
+  const N = job.workers;
+  const B = job.blockRecords;
+  /** The block being written, and where the next one's output starts in `out` (-1: not yet). */
+  let block = job.me;
+  let nextBlock = -1;
+  let boundary = -1;
+  const sink: FramerSink = {
+    onProblem: (p) => {
+      problemCount++;
+      if (problems.length < 20) problems.push(p);
+    },
+    onRecord: (v) => {
+      const b = Math.floor(v.index / B);
+      // First records of windows are always seen; other workers' blocks are not ours.
+      if (b % N !== job.me) return true;
+      if (b !== block) {
+        boundary = out.pos;
+        nextBlock = b;
+        if (!job.json) text.restartDeltas(framer.cpuTscStates(), v);
+      } else if (v.index % B === 0 && !job.json) text.restartDeltas(framer.cpuTscStates(), v);
+      if ((job.cpu === undefined || v.cpu === job.cpu) && (!accept || accept.test(v.event))) {
+        if (job.json) writeViewJson(v, words, out);
+        else text.view(v);
+      }
+      // Pause at a block's start (its end must be posted first) or when the buffer runs low.
+      return boundary < 0 && out.free >= 8192;
+    },
+  };
+  const framer = new TraceFramer(sink);
+  framer.sampleEvery = N;
+  framer.sampleBlock = B;
+  framer.sampleFirst = job.me;
+  const endBlocksBefore = (limit: number) => {
+    for (; block < limit; block += N) port.postMessage({ kind: 'blockEnd', block } satisfies FromWorker);
+  };
+  let ioError: string | undefined;
+  try {
+    for (;;) {
+      const summary = await scanTrace(reader, sink, { framer, onProgress: job.me === 0 && job.progress ? (offset) => port.postMessage({ kind: 'progress', offset } satisfies FromWorker) : undefined });
+      ioError = summary.ioError;
+      if (boundary >= 0) {
+        // The previous block's bytes, its end (and the ends of ours in between, if empty), then
+        // the new block's first record carries over.
+        const all = out.take(spare.pop());
+        if (boundary > 0) await post(all.subarray(0, boundary), false);
+        endBlocksBefore(nextBlock);
+        out.raw(all.subarray(boundary));
+        boundary = -1;
+      } else if (out.pos > 0 && summary.stopped) await post(out.take(spare.pop()), true);
+      if (!summary.stopped || ioError) break;
+    }
+    if (out.pos > 0) await post(out.take(), true);
+  } finally {
+    await reader.close();
+  }
+  const records = framer.recordIndex;
+  endBlocksBefore(Math.ceil(records / B));
+  if (ioError) {
+    problemCount++;
+    problems.push({ offset: framer.pos, kind: 'truncated', message: ioError });
+  }
+  port.postMessage({ kind: 'done', records, problems, problemCount } satisfies FromWorker);
+}
+
+if (!isMainThread && (workerData as Partial<WorkerJob> | undefined)?.kind === 'xenscope-dump') {
+  void runDumpWorker(workerData as WorkerJob);
+}

@@ -1,0 +1,83 @@
+// The parallel dump must print exactly what the one-thread dump prints: same lines in the same
+// order, same deltas, same problems. Small blocks put many block boundaries in small files.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../server/src/cli';
+import { parallelDump, type DumpJob } from '../../../server/src/cli/parallelDump';
+import { syntheticTrace } from '../../xentrace-gen/synthetic';
+
+const ROOT = path.join(__dirname, '../../..');
+const S1 = path.join(ROOT, 'test/fixtures/xentrace/xentrace-parser-rs-example.bin');
+const LOST = path.join(ROOT, 'test/fixtures/xentrace/xen-4.17-qemu-all-smallbuf-lost-records.head.trace');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-parallel-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function oneThread(...argv: string[]): Promise<{ out: string; err: string }> {
+  let out = '';
+  let err = '';
+  await main(['trace', 'dump', ...argv, '--jobs', '1'], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { out, err };
+}
+
+async function threads(job: Partial<DumpJob> & { file: string }): Promise<{ out: string; problems: string[]; records: number }> {
+  const parts: Buffer[] = [];
+  const r = await parallelDump({ json: false, cpu: undefined, events: [], progress: false, workers: 2, blockRecords: 8192, ...job }, (b, written) => {
+    parts.push(Buffer.from(b)); // a copy: the buffer goes back to its worker
+    written();
+    return undefined;
+  });
+  return { out: Buffer.concat(parts).toString('utf8'), problems: r.problems.map((p) => `offset ${p.offset}: ${p.message}`), records: r.records };
+}
+
+describe('parallel trace dump', () => {
+  it('the 8-CPU fixture, text and JSON, 3 workers, blocks of 1000 records: byte for byte the one-thread output', async () => {
+    for (const json of [false, true]) {
+      const want = await oneThread(S1, ...(json ? ['--json'] : []));
+      const got = await threads({ file: S1, json, workers: 3, blockRecords: 1000 });
+      assert.equal(got.records, 180466);
+      assert.ok(got.out === want.out, `${json ? 'JSON' : 'text'} output differs`);
+    }
+  });
+
+  it('--cpu (text deltas across blocks) and --event with --json', async () => {
+    const cpu = await threads({ file: S1, cpu: 5, blockRecords: 777 });
+    assert.ok(cpu.out === (await oneThread(S1, '--cpu', '5')).out);
+    assert.ok(cpu.out.length > 0);
+    const hvm = await threads({ file: S1, json: true, events: ['TRC_SCHED_SWITCH'], blockRecords: 333 });
+    assert.ok(hvm.out === (await oneThread(S1, '--json', '--event', 'TRC_SCHED_SWITCH')).out);
+    assert.ok(hvm.out.length > 0);
+  });
+
+  it('lost records and inherited TSCs, blocks of 7 records', async () => {
+    const got = await threads({ file: LOST, blockRecords: 7 });
+    assert.ok(got.out === (await oneThread(LOST)).out);
+  });
+
+  it('a corrupt, truncated trace: the same lines and the same problems', async () => {
+    const { buf } = syntheticTrace({ seed: 9, cpus: 3, windows: 40, recordsPerWindow: 50 });
+    // Corrupt a window length in the middle and cut the tail inside a record.
+    const file = path.join(dir, 'bad.trace');
+    const bad = Buffer.from(buf.subarray(0, buf.length - 6));
+    const mid = bad.indexOf(Buffer.from([0x03, 0xf0, 0x01, 0x20]), bad.length >> 1);
+    bad.writeUInt32LE(0x7ffffffe, mid + 8);
+    fs.writeFileSync(file, bad);
+    const want = await oneThread(file);
+    const got = await threads({ file, blockRecords: 13 });
+    assert.ok(got.out === want.out);
+    assert.ok(got.problems.length >= 2);
+    assert.deepEqual(got.problems.map((p) => `xenscope trace: ${file}: ${p}\n`).join(''), want.err);
+  });
+
+  it('the CLI takes --jobs and checks it', async () => {
+    let err = '';
+    const code = await main(['trace', 'dump', S1, '--jobs', '0'], { stdout: () => undefined, stderr: (t) => void (err += t) });
+    assert.equal(code, 2);
+    assert.match(err, /--jobs needs a number of threads from 1 to 64/);
+    let out = '';
+    await main(['trace', 'dump', LOST, '--jobs', '2'], { stdout: (t) => void (out += t), stderr: () => undefined });
+    assert.ok(out === (await oneThread(LOST)).out);
+  });
+});
