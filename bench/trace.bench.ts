@@ -2,7 +2,8 @@
 // then measures, each in a child process so peak RSS can be read:
 //   - `cat FILE > /dev/null` throughput from the page cache (the reference figure),
 //   - index build throughput (one streaming pass: framing + sparse index),
-//   - `xenscope trace dump --json > /dev/null` records/s (the built dist/cli.js),
+//   - `xenscope trace dump --json > /dev/null` records/s (the built dist/cli.js), with its default
+//     worker threads and with --jobs 1, and the text dump,
 //   - the same on the real 8-CPU fixture, for comparison with xenalyze's ~1.3 M records/s there.
 // Run: node --import tsx bench/trace.bench.ts [--gib N] [--keep]   (XENALYZE=path: compare with a local build)
 import { spawnSync } from 'node:child_process';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
     const dump = timed(process.execPath, [cli, 'trace', 'dump', file, '--json'], '/dev/null');
     console.log(`trace dump --json (1 GiB):   ${(gen.records / dump.seconds / 1e6).toFixed(2)} M records/s (${dump.seconds.toFixed(1)} s wall incl. startup; ${(gen.records / dump.cpuSeconds / 1e6).toFixed(2)} M/s per CPU-second), peak RSS ${(dump.maxRssKiB / 1024).toFixed(0)} MB`);
 
+    const single = timed(process.execPath, [cli, 'trace', 'dump', file, '--json', '--jobs', '1'], '/dev/null');
+    console.log(`  --jobs 1 (one thread):     ${(gen.records / single.seconds / 1e6).toFixed(2)} M records/s (${single.seconds.toFixed(1)} s wall), peak RSS ${(single.maxRssKiB / 1024).toFixed(0)} MB`);
     const textDump = timed(process.execPath, [cli, 'trace', 'dump', file], '/dev/null');
     console.log(`trace dump, text (1 GiB):    ${(gen.records / textDump.seconds / 1e6).toFixed(2)} M records/s (${textDump.seconds.toFixed(1)} s wall; with the meanings, like xenalyze --dump-all), peak RSS ${(textDump.maxRssKiB / 1024).toFixed(0)} MB`);
 
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
       // xenalyze stops on the synthetic trace (its random records break its vCPU state machine),
       // so the throughput comparison uses its rate on the fixture.
       const xaRate = fixtureRecords / xa.seconds;
-      console.log(`  1 GiB dump vs xenalyze's fixture rate: --json ${(gen.records / dump.seconds / xaRate).toFixed(2)}, text ${(gen.records / textDump.seconds / xaRate).toFixed(2)}`);
+      console.log(`  1 GiB dump vs xenalyze's fixture rate: --json ${(gen.records / dump.seconds / xaRate).toFixed(2)} (--jobs 1: ${(gen.records / single.seconds / xaRate).toFixed(2)}), text ${(gen.records / textDump.seconds / xaRate).toFixed(2)}`);
     } else {
       console.log('no XENALYZE=path/to/xenalyze given: the xenalyze figure is the one quoted in the issue.');
     }

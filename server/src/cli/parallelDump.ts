@@ -35,9 +35,9 @@ type FromWorker =
   | { kind: 'progress'; offset: number }
   | { kind: 'done'; records: number; problems: TraceProblem[]; problemCount: number; ioError?: string };
 
-/** Output pieces a worker may have in flight before it waits for the main thread. */
-const CREDITS = 16;
-const PIECE = 1 << 17;
+/** Output pieces a worker may have in flight before it waits for the main thread (4 MiB). */
+const CREDITS = 8;
+const PIECE = 1 << 19;
 
 export interface DumpResult {
   records: number;
