@@ -5,9 +5,9 @@
 // bounded however far ahead a worker runs.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ByteWriter } from '../core/xentrace/byteWriter';
-import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
+import { PayloadScratch, TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 import { PageReader } from '../core/xentrace/pageReader';
-import { jsonScratch, writeViewJson } from '../core/xentrace/recordJson';
+import { writeViewJson } from '../core/xentrace/recordJson';
 import { RecordTextWriter } from '../core/xentrace/recordText';
 import { scanTrace } from '../core/xentrace/traceReader';
 import { eventFilter } from '../core/xentrace/eventFilter';
@@ -153,7 +153,7 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
   let problemCount = 0;
   const out = new ByteWriter(PIECE);
   const text = new RecordTextWriter(out);
-  const words = jsonScratch();
+  const words = new PayloadScratch();
   const filter = job.events.length > 0 ? eventFilter(job.events) : undefined;
   const accept = filter && !('error' in filter) ? filter : undefined;
   const N = job.workers;
@@ -171,11 +171,12 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
       const b = Math.floor(v.index / B);
       // First records of windows are always seen; other workers' blocks are not ours.
       if (b % N !== job.me) return true;
+      // Every record of our blocks is seen, so each block starts with its first index.
+      if (v.index % B === 0 && !job.json) text.restartDeltas(framer.cpuTscStates(), v);
       if (b !== block) {
         boundary = out.pos;
         nextBlock = b;
-        if (!job.json) text.restartDeltas(framer.cpuTscStates(), v);
-      } else if (v.index % B === 0 && !job.json) text.restartDeltas(framer.cpuTscStates(), v);
+      }
       if ((job.cpu === undefined || v.cpu === job.cpu) && (!accept || accept.test(v.event))) {
         if (job.json) writeViewJson(v, words, out);
         else text.view(v);
@@ -216,10 +217,7 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
   }
   const records = framer.recordIndex;
   endBlocksBefore(Math.ceil(records / B));
-  if (ioError) {
-    problemCount++;
-    problems.push({ offset: framer.pos, kind: 'truncated', message: ioError });
-  }
+  if (ioError) sink.onProblem!({ offset: framer.pos, kind: 'truncated', message: ioError });
   port.postMessage({ kind: 'done', records, problems, problemCount } satisfies FromWorker);
 }
 

@@ -12,9 +12,9 @@ import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
 import type { TraceRecord } from '../core/xentrace/record';
 import { RecordTextWriter } from '../core/xentrace/recordText';
-import { jsonScratch, writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
+import { writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
 import { ByteWriter } from '../core/xentrace/byteWriter';
-import { TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
+import { PayloadScratch, TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 
 const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--jobs N] [--progress]
        xenscope trace stats FILE [--json] [--progress]
@@ -130,7 +130,7 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   const roomFor = () => bytes.free >= 8192;
   const flush = () => (bytes.pos > 0 ? out.writeBytes(bytes.take()) : undefined);
   const text = new RecordTextWriter(bytes);
-  const words = jsonScratch();
+  const words = new PayloadScratch();
   const emit = (r: TraceRecord) => {
     if (o.json) writeRecordJson(r, bytes);
     else text.record(r);

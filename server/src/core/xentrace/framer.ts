@@ -67,6 +67,18 @@ export interface FramerSink {
   windowTsc?(windowIndex: number, cpu: number): { hi: number; lo: number; known: boolean } | undefined;
 }
 
+/** Arrays for a view's payload words, one per word count, reused for every record (the dump's writers allocate none). */
+export class PayloadScratch {
+  private readonly byCount = Array.from({ length: 8 }, (_, n) => new Array<number>(n).fill(0));
+
+  /** The payload words of `v`, valid until the next record with as many words. */
+  of(v: RecordView): number[] {
+    const w = this.byCount[v.nWords]!;
+    for (let k = 0; k < v.nWords; k++) w[k] = v.buf.readUInt32LE(v.payloadAt + 4 * k);
+    return w;
+  }
+}
+
 /** CPU numbers above this come from corrupt window headers (Xen's NR_CPUS tops out far below). */
 export const MAX_CPU = 65535;
 
@@ -334,11 +346,11 @@ export class TraceFramer {
       }
       // Inside a window. Index pass: skip unsampled records in a tight loop over words, leaving
       // samples, window boundaries and anything unusual to the general path below.
-      if (words !== undefined && this.sampleEvery > 0 && !this.firstInWindow && (rel & 3) === 0 && this.nextSampled(this.recordIndex) !== this.recordIndex) {
+      const nextSample = words !== undefined && this.sampleEvery > 0 && !this.firstInWindow && (rel & 3) === 0 ? this.nextSampled(this.recordIndex) : this.recordIndex;
+      if (words !== undefined && nextSample !== this.recordIndex) {
         const start = rel >>> 2;
         const endW = Math.min(len, this.windowEnd - base) >>> 2;
         const cur = this.cur;
-        const nextSample = this.nextSampled(this.recordIndex);
         // The reader's buffers live in a WebAssembly arena when they can: its kernel runs the same loop.
         const arena = arenaOf(words);
         let r: number;

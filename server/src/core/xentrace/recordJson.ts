@@ -8,7 +8,7 @@ import type { EventInfo } from './catalogue';
 import { planCache } from './recordPlans';
 import { hex32 } from './eventIds';
 import type { TraceRecord } from './record';
-import type { RecordView } from './framer';
+import type { PayloadScratch, RecordView } from './framer';
 import { ByteWriter, enc } from './byteWriter';
 
 /** What a field writes, after its key. */
@@ -215,16 +215,9 @@ function writeLine(
   out.raw(K_END);
 }
 
-/** Scratch word arrays by length, so the view path allocates no array per record. */
-export function jsonScratch(): number[][] {
-  return Array.from({ length: 8 }, (_, n) => new Array<number>(n).fill(0));
-}
-
 /** JSON line straight from the framer's view, without a TraceRecord: the file-order dump's path. */
-export function writeViewJson(v: RecordView, words: number[][], out: ByteWriter): void {
-  const w = words[v.nWords]!;
-  for (let k = 0; k < v.nWords; k++) w[k] = v.buf.readUInt32LE(v.payloadAt + 4 * k);
-  writeLine(out, v.index, v.offset, v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, w);
+export function writeViewJson(v: RecordView, words: PayloadScratch, out: ByteWriter): void {
+  writeLine(out, v.index, v.offset, v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, words.of(v));
 }
 
 /** Writes a materialised record's JSON line. */

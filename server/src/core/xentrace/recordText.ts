@@ -7,7 +7,7 @@
 import { applyLayout, makeField, u64, type FieldSpec, type Layout } from './decoders/layout';
 import { RAW } from './decoders/eventDef';
 import type { EventInfo } from './catalogue';
-import type { RecordView } from './framer';
+import { PayloadScratch, type RecordView } from './framer';
 import type { TraceRecord } from './record';
 import { ByteWriter, enc } from './byteWriter';
 import { planCache } from './recordPlans';
@@ -160,15 +160,13 @@ function writeOps(ops: readonly TextOp[], words: readonly number[], out: ByteWri
 export class RecordTextWriter {
   /** The TSC as a number while it is below 2^53 (always, in practice), else a bigint. */
   private readonly prevTsc = new Map<number, number | bigint>();
-  private readonly scratch = Array.from({ length: 8 }, (_, n) => new Array<number>(n).fill(0));
+  private readonly words = new PayloadScratch();
 
   constructor(private readonly out: ByteWriter) {}
 
   /** A line straight from the framer's view (the file-order dump). */
   view(v: RecordView): void {
-    const w = this.scratch[v.nWords]!;
-    for (let k = 0; k < v.nWords; k++) w[k] = v.buf.readUInt32LE(v.payloadAt + 4 * k);
-    this.line(v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, w);
+    this.line(v.cpu, v.tscKnown, v.tscHi, v.tscLo, !v.hasTsc && v.tscKnown, v.event, this.words.of(v));
   }
 
   /**
