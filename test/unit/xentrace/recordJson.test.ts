@@ -3,10 +3,11 @@ import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
 import { fieldJsonValue, recordJsonLine } from '../../../server/src/core/xentrace/recordJson';
 import { ByteWriter } from '../../../server/src/core/xentrace/byteWriter';
-import { decodePayload, knownEventIds } from '../../../server/src/core/xentrace/catalogue';
-import { hex32, TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from '../../../server/src/core/xentrace/eventIds';
+import { decodePayload } from '../../../server/src/core/xentrace/catalogue';
+import { hex32 } from '../../../server/src/core/xentrace/eventIds';
 import { readTraceBuffer } from '../../../server/src/core/xentrace/traceReader';
 import { TraceBuilder } from '../../xentrace-gen/traceWriter';
+import { everyLayoutTrace, EVERY_LAYOUT_REPEATS } from '../../xentrace-gen/everyLayout';
 
 describe('ByteWriter number formatting (checked against JavaScript\'s own toString)', () => {
   it('uint: edge values around 2^31, 1e9 multiples and 2^53', () => {
@@ -42,22 +43,11 @@ describe('ByteWriter number formatting (checked against JavaScript\'s own toStri
 
 describe('compiled JSON plans against the general decoder', () => {
   it('every known ID with 0–7 words: name, is64, extra and fields (in order) as decodePayload gives them', () => {
-    // A tiny deterministic generator: zeros, small values (they pass layout tests such as the
-    // old p2m packing), all-ones and random words.
-    let seed = 12345;
-    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-    const word = () => {
-      const r = rand() >>> 30; // an LCG's low bits have short periods: use the high ones
-      return r === 0 ? 0 : r === 1 ? (rand() >>> 16) % 24 : r === 2 ? 0xffffffff : rand();
-    };
-    const b = new TraceBuilder().window(0);
-    // CPU_CHANGE and WRAP_BUFFER are framing, not records.
-    const framing = [TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER];
-    const ids = [...knownEventIds().filter((id) => !framing.includes(id)), 0x0001f00e, 0x0008ff77, 0x08000123];
-    for (const id of ids) for (let n = 0; n <= 7; n++) for (let k = 0; k < 6; k++) b.record(id, Array.from({ length: n }, word), BigInt(rand()) * 1000n);
-    const { records, problems } = readTraceBuffer(b.toBuffer());
+    let tsc = 0n;
+    const { buf, ids } = everyLayoutTrace(12345, () => (tsc += 977_777n));
+    const { records, problems } = readTraceBuffer(buf);
     assert.equal(problems.length, 0);
-    assert.equal(records.length, ids.length * 8 * 6);
+    assert.equal(records.length, ids.length * 8 * EVERY_LAYOUT_REPEATS);
     for (const r of records) {
       const o = JSON.parse(recordJsonLine(r)) as Record<string, unknown>;
       const what = `${hex32(r.event)} with ${r.extra.length} words ${r.extra.map(hex32).join(' ')}`;

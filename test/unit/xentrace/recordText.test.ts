@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ByteWriter } from '../../../server/src/core/xentrace/byteWriter';
-import { decodePayload, knownEventIds } from '../../../server/src/core/xentrace/catalogue';
-import { hex32, TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from '../../../server/src/core/xentrace/eventIds';
+import { decodePayload } from '../../../server/src/core/xentrace/catalogue';
+import { hex32 } from '../../../server/src/core/xentrace/eventIds';
 import { fieldsText, type TraceRecord } from '../../../server/src/core/xentrace/record';
 import { RecordTextWriter } from '../../../server/src/core/xentrace/recordText';
 import { readTraceBuffer } from '../../../server/src/core/xentrace/traceReader';
 import { TraceBuilder } from '../../xentrace-gen/traceWriter';
+import { everyLayoutTrace, EVERY_LAYOUT_REPEATS } from '../../xentrace-gen/everyLayout';
 
 /** The text lines of `records`, in order, through one writer (deltas carry over between lines). */
 function lines(records: readonly TraceRecord[]): string[] {
@@ -48,18 +49,9 @@ describe('dump text lines', () => {
   });
 
   it('every known ID with 0–7 words: name, flags and fields as decodePayload and fieldsText give them', () => {
-    let seed = 777;
-    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-    const word = () => {
-      const r = rand() >>> 30; // an LCG's low bits have short periods: use the high ones
-      return r === 0 ? 0 : r === 1 ? (rand() >>> 16) % 24 : r === 2 ? 0xffffffff : rand();
-    };
-    const framing = [TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER];
-    const ids = [...knownEventIds().filter((id) => !framing.includes(id)), 0x0001f00e, 0x0008ff77, 0x08000123];
-    const b = new TraceBuilder().window(0);
-    for (const id of ids) for (let n = 0; n <= 7; n++) for (let k = 0; k < 6; k++) b.record(id, Array.from({ length: n }, word), 1000n);
-    const records = readTraceBuffer(b.toBuffer()).records;
-    assert.equal(records.length, ids.length * 8 * 6);
+    const { buf, ids } = everyLayoutTrace(777, () => 1000n);
+    const records = readTraceBuffer(buf).records;
+    assert.equal(records.length, ids.length * 8 * EVERY_LAYOUT_REPEATS);
     const got = lines(records);
     records.forEach((r, k) => {
       const p = decodePayload(r.info, r.extra);
