@@ -192,7 +192,14 @@ const MARKER_CONTEXT: Record<string, string> = {
 };
 
 /** NUL and other C0 control characters (not TAB, LF, CR, ESC) in the first 64 KiB, when there are many. */
-function binaryEvidence(text: string): { count: number; offset: number; line: number } | undefined {
+export interface BinaryEvidence {
+  count: number;
+  offset: number;
+  line: number;
+}
+
+/** Control characters in the first 64 KiB that say this is not a text log. */
+export function binaryEvidence(text: string): BinaryEvidence | undefined {
   const n = Math.min(text.length, 65536);
   let count = 0;
   let first = -1;
@@ -213,7 +220,7 @@ function binaryEvidence(text: string): { count: number; offset: number; line: nu
 }
 
 /** Finds the line boundaries once; lines are addressed by index afterwards. */
-function splitLines(text: string): Int32Array {
+export function splitLines(text: string): Int32Array {
   let starts = new Int32Array(1024);
   let n = 0;
   let pos = 0;
@@ -239,7 +246,7 @@ function splitLines(text: string): Int32Array {
 }
 
 /** `journalctl -r` writes newest first: syslog clocks mostly run backwards. */
-function looksReversed(text: string, starts: Int32Array, lineCount: number): boolean {
+export function looksReversed(text: string, starts: Int32Array, lineCount: number): boolean {
   const peeled: PeeledLine = { start: 0, end: 0, xen: false, syslogTimeStart: -1 };
   let prev = -1;
   let up = 0;
@@ -264,11 +271,43 @@ function looksReversed(text: string, starts: Int32Array, lineCount: number): boo
 
 /** Parses a whole log. */
 export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
-  // Frames keep columns up to MAX_FRAME_COLUMN: longer lines are not parsed, whatever the option.
-  const maxLine = Math.min(options.maxLineLength ?? DEFAULT_MAX_LINE, MAX_FRAME_COLUMN);
   const starts = splitLines(text);
   const lineCount = starts.length - 1;
   const reversed = looksReversed(text, starts, lineCount);
+  const lines = parseLineRange(text, starts, 0, reversed, options);
+  return finishLog(lines, { lineCount, reversed, binary: binaryEvidence(text) });
+}
+
+/** The longest line parsed: frames keep columns up to MAX_FRAME_COLUMN, whatever the option. */
+export function maxParsedLine(options: ParseOptions): number {
+  return Math.min(options.maxLineLength ?? DEFAULT_MAX_LINE, MAX_FRAME_COLUMN);
+}
+
+/** The warning for a line the parser skips for its length. */
+export function longLineDiagnostic(line: number, length: number, maxLine: number): LogDiagnostic {
+  return { line, severity: 'warning', message: `line ${line + 1} is ${length} characters long; lines over ${maxLine} characters are not parsed` };
+}
+
+/** What the line loop found in a run of lines, and the state it ended in. */
+export interface LineRangeParse {
+  reports: Report[];
+  frames: Frame[];
+  diagnostics: LogDiagnostic[];
+  kernelOffset: bigint | undefined;
+  /** A report was still open after the last line: lines that follow may extend it. */
+  openAtEnd: boolean;
+  /** A `cut here` line still waiting for its report's headline, or -1. */
+  pendingCutHere: number;
+}
+
+/**
+ * The line loop over the lines of `text` (boundaries `starts`), numbered from `lineBase`: one
+ * pass, per line: peel wrappers, one headline regex (after a first-character filter), frame
+ * parsing only on lines that can hold a frame.
+ */
+export function parseLineRange(text: string, starts: Int32Array, lineBase: number, reversed: boolean, options: ParseOptions): LineRangeParse {
+  const maxLine = maxParsedLine(options);
+  const lineCount = starts.length - 1;
   const reports: Report[] = [];
   const frames: Frame[] = [];
   const diagnostics: LogDiagnostic[] = [];
@@ -293,16 +332,14 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
   };
 
   for (let k = 0; k < lineCount; k++) {
-    const i = reversed ? lineCount - 1 - k : k;
-    const line = text.slice(starts[i], starts[i + 1] - 1);
+    const li = reversed ? lineCount - 1 - k : k;
+    const i = lineBase + li;
+    const line = text.slice(starts[li], starts[li + 1] - 1);
     peelLine(line, peeled);
     let pos = peeled.start;
     const end = peeled.end;
     if (end - pos > maxLine || line.length > MAX_FRAME_COLUMN) {
-      diagnostics.push({
-        line: i, severity: 'warning',
-        message: `line ${i + 1} is ${line.length} characters long; lines over ${maxLine} characters are not parsed`,
-      });
+      diagnostics.push(longLineDiagnostic(i, line.length, maxLine));
       continue;
     }
     while (pos < end && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9)) pos++;
@@ -338,7 +375,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
             open.lastLine = i;
             if (open.report.kind === 'backtrace') open.report.kind = 'xen-crash';
             // the reason is on the next line
-            const nextLine = i + 1 < lineCount ? text.slice(starts[i + 1], starts[i + 2] - 1) : '';
+            const nextLine = li + 1 < lineCount ? text.slice(starts[li + 1], starts[li + 2] - 1) : '';
             const reason = nextLine.slice(peelLine(nextLine).start).trim();
             if (reason && !reason.startsWith('****')) open.report.title = reason;
             continue;
@@ -544,9 +581,21 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
       }
     }
   }
+  const openAtEnd = open !== undefined;
   close();
+  return { reports, frames, diagnostics, kernelOffset: logKernelOffset, openAtEnd, pendingCutHere: cutHereLine };
+}
 
-  const binary = binaryEvidence(text);
+/**
+ * Turns the line loop's findings into the log's analysis: the binary-file warning, newest-first
+ * fix-ups, one copy of each repeated name, signatures and stack groups.
+ */
+export function finishLog(
+  parse: Pick<LineRangeParse, 'reports' | 'frames' | 'diagnostics' | 'kernelOffset'>,
+  log: { lineCount: number; reversed: boolean; binary: BinaryEvidence | undefined },
+): ParsedLog {
+  const { reports, frames, diagnostics } = parse;
+  const { lineCount, reversed, binary } = log;
   if (binary) {
     diagnostics.push({
       line: binary.line, severity: 'warning',
@@ -576,7 +625,7 @@ export function parseLog(text: string, options: ParseOptions = {}): ParsedLog {
   }
   const groups = groupReports(reports);
   for (let r = 0; r < reports.length; r++) reports[r].group = groups[r];
-  return { lineCount, reports, frames, diagnostics, reversed, kernelOffset: logKernelOffset };
+  return { lineCount, reports, frames, diagnostics, reversed, kernelOffset: parse.kernelOffset };
 }
 
 /** Cheap test before the register regexes: a short name, then `:`, ` :`, ` is at`, ` @` or ` [` soon. */
