@@ -83,6 +83,11 @@ function kernelLogAnalysis(text: string, version: number, adjust?: (log: ParsedL
   const started = performance.now();
   const log = parseLog(text);
   adjust?.(log);
+  return analysisOfLog(log, version, started);
+}
+
+/** The analysis of a parsed log (parsing began at `started`, a performance.now() time). */
+export function analysisOfLog(log: ParsedLog, version: number, started: number): KernelLogAnalysis {
   return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 

@@ -40,7 +40,32 @@ describe('logs read from disk (xenscope/diskLog)', () => {
     assert.deepEqual(published.filter((p) => p.uri === uri).at(-1)!.diagnostics, []);
   });
 
+  it('a log of several MB: the first MB\'s reports first, then every report; the text is read a piece at a time', async () => {
+    const one = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'xen-domU-softlockup.console'), 'utf8');
+    const text = one.repeat(Math.ceil((3 << 20) / one.length));
+    const file = path.join(work, 'big.console');
+    fs.writeFileSync(file, text);
+    const expected = text.split('\n').flatMap((l, i) => (l.startsWith('BUG: soft lockup') ? [i] : []));
+    const uri = pathToFileURL(file).toString();
+    const before = published.length;
+    const result = await session.connection.sendRequest(DiskLogRequest, { uri, open: true });
+    assert.equal(result.reports, expected.length);
+    assert.deepEqual(result.list?.map((r) => r.line), expected);
+    const mine = published.slice(before).filter((p) => p.uri === uri).map((p) => p.diagnostics.map((d) => d.range.start.line));
+    assert.ok(mine.length >= 2, `${mine.length} publications`);
+    const first = mine[0]!;
+    // The first piece is 1 MiB of text: its reports, less any the next piece may still extend.
+    const lineStarts = [0];
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+    const inFirstMiB = expected.filter((line) => lineStarts[line + 1]! <= 1 << 20);
+    assert.ok(first.length > 0 && first.length <= inFirstMiB.length && first.length >= inFirstMiB.length - 1, `${first.length} of ${inFirstMiB.length}`);
+    assert.deepEqual(first, expected.slice(0, first.length));
+    assert.deepEqual(mine.at(-1), expected);
+  });
+
   it('names a file it cannot read, and a URI that is not a file', async () => {
+    const dir = await session.connection.sendRequest(DiskLogRequest, { uri: pathToFileURL(work).toString(), open: true });
+    assert.match(dir.error ?? '', /cannot read .*xenscope-disklog-.*(EISDIR|directory)/);
     const missing = pathToFileURL(path.join(work, 'gone.console')).toString();
     const a = await session.connection.sendRequest(DiskLogRequest, { uri: missing, open: true });
     assert.match(a.error ?? '', /cannot read .*gone\.console/);

@@ -28,9 +28,19 @@ export async function publishKernelLogProblems(connection: Connection, p: Kernel
     if (!p.current()) return undefined;
   }
   const analysis = p.analyse();
+  await publishAnalysisProblems(connection, p, analysis);
+  return analysis;
+}
+
+/** A whole log's problems: its reports at once, then with what the symbol tables add. */
+export async function publishAnalysisProblems(
+  connection: Connection,
+  p: Pick<KernelLogProblems, 'uri' | 'version' | 'current' | 'tablesFor'>,
+  analysis: KernelLogAnalysis,
+): Promise<void> {
+  const { uri, version } = p;
   const base = reportDiagnostics(analysis);
   await connection.sendDiagnostics({ uri, version, diagnostics: base });
   const fromTables = tableDiagnostics(await p.tablesFor(analysis));
   if (fromTables.length > 0 && p.current()) await connection.sendDiagnostics({ uri, version, diagnostics: [...base, ...fromTables] });
-  return analysis;
 }

@@ -81,6 +81,24 @@ describe('LogPieceParser gives what parseLog gives on the whole text', () => {
     }
   });
 
+  it('a snapshot after each piece holds the whole parse\'s first reports, unchanged by later text', () => {
+    const whole = parseLog(corpus);
+    const parser = new LogPieceParser({ pieceChars: 20000, firstPieceChars: 5000 });
+    let snapshots = 0;
+    for (let at = 0; at < corpus.length; at += 3000) {
+      if (!parser.push(corpus.slice(at, at + 3000))) continue;
+      const seen = parser.snapshot();
+      snapshots++;
+      assert.ok(seen.reports.length > 0 || at < 50000);
+      for (let r = 0; r < seen.reports.length; r++) {
+        const [got, want] = [seen.reports[r]!, whole.reports[r]!];
+        assert.deepEqual([got.kind, got.line, got.endLine, got.title, got.frames.length], [want.kind, want.line, want.endLine, want.title, want.frames.length]);
+      }
+    }
+    assert.ok(snapshots > 10);
+    assert.deepEqual(parser.end(), whole);
+  });
+
   it('CRLF line ends, no final newline, an empty log', () => {
     assertSameParse(logs[3]!.replace(/\n/g, '\r\n'), { pieceChars: 500 }, [333]);
     assertSameParse(logs[5]!.trimEnd(), { pieceChars: 500 }, [333]);

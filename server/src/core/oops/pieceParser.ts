@@ -41,6 +41,18 @@ export class LogPieceParser {
   private whole: string[] | undefined;
   /** Length of the body's carried lines after the last parse (a piece is that much more). */
   private carried = 0;
+  /** One owned copy of each string kept: a substring of a piece would keep the whole piece alive. */
+  private readonly owned = new Map<string, string>();
+  private readonly own = <T extends string | undefined>(s: T): T => {
+    if (s === undefined) return s;
+    let copy = this.owned.get(s);
+    if (copy === undefined) {
+      // Concatenation then slice makes V8 copy the characters into a string of its own.
+      copy = (' ' + s).slice(1);
+      this.owned.set(copy, copy);
+    }
+    return copy as T;
+  };
   private readonly maxLine: number;
   private readonly pieceChars: number;
   private readonly firstPieceChars: number;
@@ -51,9 +63,12 @@ export class LogPieceParser {
     this.firstPieceChars = Math.max(1, options.firstPieceChars ?? 1 << 20);
   }
 
-  /** Reports no later text can change, in line order (their groups are set by `end`). */
-  get settledReports(): readonly Report[] {
-    return this.reports;
+  /** The analysis of the settled reports alone (a first look while the rest is read). */
+  snapshot(): ParsedLog {
+    const reports = [...this.reports];
+    const diagnostics = [...this.diagnostics].sort((a, b) => a.line - b.line);
+    const lineCount = reports.length > 0 ? reports[reports.length - 1]!.endLine + 1 : 0;
+    return finishLog({ reports, frames: [...this.frames], diagnostics, kernelOffset: undefined }, { lineCount, reversed: false, binary: binaryEvidence(this.head) });
   }
 
   /** Adds the next characters of the log (cut anywhere). Returns true when a piece was parsed. */
@@ -151,8 +166,30 @@ export class LogPieceParser {
       if (last && (parse.openAtEnd || end - last.endLine <= PANIC_REACH)) carryFrom = last.line;
       else if (parse.pendingCutHere >= 0) carryFrom = parse.pendingCutHere;
     }
-    for (const r of parse.reports) if (r.line < carryFrom) this.reports.push(r);
-    for (const f of parse.frames) if (f.line < carryFrom) this.frames.push(f);
+    const own = this.own;
+    for (const r of parse.reports) {
+      if (r.line >= carryFrom) continue;
+      r.title = own(r.title);
+      r.comm = own(r.comm);
+      r.version = own(r.version);
+      r.taint = own(r.taint);
+      if (r.code) r.code.text = own(r.code.text);
+      for (const reg of r.registers) reg.name = own(reg.name);
+      for (const b of r.blocks) b.context = own(b.context);
+      this.reports.push(r);
+    }
+    for (const f of parse.frames) {
+      if (f.line >= carryFrom) continue;
+      // Only fields that are set: the rarer ones are absent, not undefined (see Frame).
+      if (f.symbol !== undefined) f.symbol = own(f.symbol);
+      if (f.module !== undefined) f.module = own(f.module);
+      if (f.buildId !== undefined) f.buildId = own(f.buildId);
+      if (f.register !== undefined) f.register = own(f.register);
+      if (f.xenMarker !== undefined) f.xenMarker = own(f.xenMarker);
+      if (f.sourceFile !== undefined) f.sourceFile = own(f.sourceFile);
+      f.context = own(f.context);
+      this.frames.push(f);
+    }
     for (const d of parse.diagnostics) if (d.line < carryFrom) this.diagnostics.push(d);
     this.body = carryFrom < end ? text.slice(starts[carryFrom - this.bodyLine]) : '';
     this.bodyLine = carryFrom;
