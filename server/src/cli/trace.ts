@@ -7,7 +7,7 @@ import { UsageError } from './command';
 import { PageReader } from '../core/xentrace/pageReader';
 import { scanTrace } from '../core/xentrace/traceReader';
 import { buildIndex } from '../core/xentrace/sparseIndex';
-import { timeOrdered } from '../core/xentrace/timeOrder';
+import { timeOrderedBatches } from '../core/xentrace/timeOrder';
 import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
 import type { TraceRecord } from '../core/xentrace/record';
@@ -177,10 +177,12 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     records = index.records;
     problemCount = index.problemCount;
     problems.push(...index.problems.slice(0, 20));
-    for await (const r of timeOrdered(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] })) {
-      if (accept && !accept.test(r.event)) continue;
-      const wait = emit(r);
-      if (wait) await wait;
+    for await (const batch of timeOrderedBatches(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] })) {
+      for (const r of batch) {
+        if (accept && !accept.test(r.event)) continue;
+        const wait = emit(r);
+        if (wait) await wait;
+      }
     }
   }
   await flush();
