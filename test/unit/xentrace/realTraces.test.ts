@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PageReader } from '../../../server/src/core/xentrace/pageReader';
 import { buildIndex, readRecordsAt, SparseIndex } from '../../../server/src/core/xentrace/sparseIndex';
-import { firstRecordAtOrAfter, timeOrdered } from '../../../server/src/core/xentrace/timeOrder';
+import { firstRecordAtOrAfter, timeOrdered, timeOrderedBatches } from '../../../server/src/core/xentrace/timeOrder';
 import { isProblem, iterateRecords, readTraceBuffer, scanTrace } from '../../../server/src/core/xentrace/traceReader';
 import { TraceFramer } from '../../../server/src/core/xentrace/framer';
 import { StatsCollector } from '../../../server/src/core/xentrace/stats';
@@ -273,6 +273,15 @@ describe('synthetic trace through the file path', () => {
         return ta < tb ? -1 : ta > tb ? 1 : a.cpu - b.cpu || a.i - b.i;
       });
       assert.deepEqual(ordered.map((r) => r.i), sorted.map((r) => r.i));
+      // The batched merge (the dump's) gives the same sequence whatever the batch size.
+      for (const batch of [1, 7, 4096]) {
+        const flat: number[] = [];
+        for await (const b of timeOrderedBatches(file, index, { chunkSize: 128, batch })) {
+          assert.ok(b.length > 0 && b.length <= batch);
+          for (const r of b) flat.push(r.i);
+        }
+        assert.deepEqual(flat, sorted.map((r) => r.i), `batches of ${batch}`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

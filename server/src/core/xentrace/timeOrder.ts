@@ -130,9 +130,12 @@ export interface TimeOrderOptions {
   chunkSize?: number;
 }
 
-/** Records in time order, one at a time (see `timeOrderedBatches`). */
+/**
+ * Records in time order, one at a time (see `timeOrderedBatches`). Batches are small here: callers
+ * that take a few records (the viewer's rows, a jump to a TSC) stop early.
+ */
 export async function* timeOrdered(path: string, index: SparseIndex, options: TimeOrderOptions = {}): AsyncGenerator<TraceRecord> {
-  for await (const batch of timeOrderedBatches(path, index, options)) yield* batch;
+  for await (const batch of timeOrderedBatches(path, index, { batch: 64, ...options })) yield* batch;
 }
 
 /**
