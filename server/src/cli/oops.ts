@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { BufferedOutput } from './bufferedOutput';
 import type { CliCommand, CliIo } from './command';
 import { UsageError } from './command';
+import { parseLogFile } from '../core/oops/logFile';
 import { parseLog, type ParsedLog, type Report } from '../core/oops/reports';
 import { hex, type Frame } from '../core/oops/frames';
 import { stackGroups } from '../core/oops/signature';
@@ -285,16 +286,27 @@ export const oopsCommand: CliCommand = {
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const o = parseArgs(args);
+    const out = new BufferedOutput(io);
+    const report = (log: ParsedLog, empty: boolean) => {
+      for (const d of log.diagnostics) io.stderr(`${o.file}:${d.line + 1}: ${d.severity}: ${d.message}\n`);
+      if (empty) io.stderr(`${o.file}: empty file\n`);
+    };
+    if (o.sub === 'groups') {
+      // Groups need no line text: the log is parsed as it is read, whatever its size.
+      const read = await parseLogFile(o.file);
+      if (!read || 'error' in read) throw new Error(read?.error ?? `cannot read ${o.file}`);
+      report(read.log, read.bytes === 0);
+      await runGroups(o, read.log, out);
+      await out.flush();
+      return 0;
+    }
     const text = await readLog(o.file);
     const log = parseLog(text);
-    for (const d of log.diagnostics) io.stderr(`${o.file}:${d.line + 1}: ${d.severity}: ${d.message}\n`);
-    if (text.length === 0) io.stderr(`${o.file}: empty file\n`);
-    const out = new BufferedOutput(io);
-    const lines = o.sub === 'groups' ? [] : text.split('\n');
+    report(log, text.length === 0);
+    const lines = text.split('\n');
     if (lines.length > 0 && lines[lines.length - 1] === '' && text.endsWith('\n')) lines.pop();
     let status = 0;
     if (o.sub === 'parse') await runParse(o, log, out, lines);
-    else if (o.sub === 'groups') await runGroups(o, log, out);
     else status = await runSymbolize(o, log, out, lines, io);
     await out.flush();
     return status;

@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../server/src/cli';
+import { parseLog } from '../../../server/src/core/oops/reports';
+import { stackGroups } from '../../../server/src/core/oops/signature';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const LOGS = path.join(ROOT, 'test/fixtures/oops/logs');
@@ -75,6 +77,28 @@ describe('xenscope oops groups', () => {
     assert.match(r.out.split('\n')[0], /^ {4}6 {2}warning {2}radeon_gart_unbind < /);
     const j = JSON.parse((await run('oops', 'groups', path.join(LOGS, 'abrt-examples-10_oopses.txt'), '--json')).out) as { groups: { count: number }[] };
     assert.equal(j.groups.reduce((n, g) => n + g.count, 0), 10);
+  });
+});
+
+describe('xenscope oops groups on a log read in pieces', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-groups-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  it('a 3 MB log (several pieces): the groups of parseLog over the whole text; unreadable files named', async () => {
+    const unit = fs.readdirSync(LOGS).sort().map((f) => fs.readFileSync(path.join(LOGS, f), 'utf8')).join('');
+    const text = unit.repeat(Math.ceil((3 << 20) / unit.length));
+    const file = path.join(dir, 'big.console');
+    fs.writeFileSync(file, text);
+    const log = parseLog(text);
+    const want = stackGroups(log.reports).map((g) => ({ group: g.group, kind: g.kind, count: g.count, signature: g.signature, title: g.title, lines: g.reports.map((i) => log.reports[i]!.line) }));
+    const r = await run('oops', 'groups', file, '--json');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual((JSON.parse(r.out) as { groups: unknown[] }).groups, want);
+    assert.ok(want.length > 20 && want[0]!.count >= 6);
+    const missing = await run('oops', 'groups', path.join(dir, 'gone.console'));
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /cannot read .*gone\.console/);
+    const directory = await run('oops', 'groups', dir);
+    assert.match(directory.err, /cannot read .*xenscope-groups-.*(EISDIR|directory)/);
   });
 });
 
