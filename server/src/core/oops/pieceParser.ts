@@ -7,7 +7,7 @@
 import type { Frame } from './frames';
 import {
   binaryEvidence, finishLog, longLineDiagnostic, looksReversed, maxParsedLine, parseLineRange, parseLog, splitLines,
-  type BinaryEvidence, type LogDiagnostic, type ParseOptions, type ParsedLog, type Report,
+  type LogDiagnostic, type ParseOptions, type ParsedLog, type Report,
 } from './reports';
 
 /** How far after a closed report a secondary `Kernel panic - not syncing` line still extends it. */
@@ -68,7 +68,7 @@ export class LogPieceParser {
     const reports = [...this.reports];
     const diagnostics = [...this.diagnostics].sort((a, b) => a.line - b.line);
     const lineCount = reports.length > 0 ? reports[reports.length - 1]!.endLine + 1 : 0;
-    return finishLog({ reports, frames: [...this.frames], diagnostics, kernelOffset: undefined }, { lineCount, reversed: false, binary: binaryEvidence(this.head) });
+    return finishLog({ reports, frames: [...this.frames], diagnostics }, { lineCount, reversed: false, binary: binaryEvidence(this.head) });
   }
 
   /** Adds the next characters of the log (cut anywhere). Returns true when a piece was parsed. */
@@ -121,10 +121,7 @@ export class LogPieceParser {
       if (lineCount < 0) return this.parseWhole();
     }
     this.diagnostics.sort((a, b) => a.line - b.line);
-    let kernelOffset: bigint | undefined;
-    for (let r = this.reports.length - 1; r >= 0 && kernelOffset === undefined; r--) kernelOffset = this.reports[r]!.kernelOffset;
-    const binary: BinaryEvidence | undefined = binaryEvidence(this.head);
-    return finishLog({ reports: this.reports, frames: this.frames, diagnostics: this.diagnostics, kernelOffset }, { lineCount, reversed: false, binary });
+    return finishLog({ reports: this.reports, frames: this.frames, diagnostics: this.diagnostics }, { lineCount, reversed: false, binary: binaryEvidence(this.head) });
   }
 
   /** A newest-first log, parsed whole (with the warnings for lines skipped before that was known). */
@@ -166,35 +163,39 @@ export class LogPieceParser {
       if (last && (parse.openAtEnd || end - last.endLine <= PANIC_REACH)) carryFrom = last.line;
       else if (parse.pendingCutHere >= 0) carryFrom = parse.pendingCutHere;
     }
-    const own = this.own;
-    for (const r of parse.reports) {
-      if (r.line >= carryFrom) continue;
-      r.title = own(r.title);
-      r.comm = own(r.comm);
-      r.version = own(r.version);
-      r.taint = own(r.taint);
-      if (r.code) r.code.text = own(r.code.text);
-      for (const reg of r.registers) reg.name = own(reg.name);
-      for (const b of r.blocks) b.context = own(b.context);
-      this.reports.push(r);
-    }
-    for (const f of parse.frames) {
-      if (f.line >= carryFrom) continue;
-      // Only fields that are set: the rarer ones are absent, not undefined (see Frame).
-      if (f.symbol !== undefined) f.symbol = own(f.symbol);
-      if (f.module !== undefined) f.module = own(f.module);
-      if (f.buildId !== undefined) f.buildId = own(f.buildId);
-      if (f.register !== undefined) f.register = own(f.register);
-      if (f.xenMarker !== undefined) f.xenMarker = own(f.xenMarker);
-      if (f.sourceFile !== undefined) f.sourceFile = own(f.sourceFile);
-      f.context = own(f.context);
-      this.frames.push(f);
-    }
+    for (const r of parse.reports) if (r.line < carryFrom) this.reports.push(this.ownReport(r));
+    for (const f of parse.frames) if (f.line < carryFrom) this.frames.push(this.ownFrame(f));
     for (const d of parse.diagnostics) if (d.line < carryFrom) this.diagnostics.push(d);
     this.body = carryFrom < end ? text.slice(starts[carryFrom - this.bodyLine]) : '';
     this.bodyLine = carryFrom;
     this.carried = this.body.length;
     return end;
+  }
+
+  /** `r` with its strings owned (kept reports must not hold substrings of a piece). */
+  private ownReport(r: Report): Report {
+    const own = this.own;
+    r.title = own(r.title);
+    r.comm = own(r.comm);
+    r.version = own(r.version);
+    r.taint = own(r.taint);
+    if (r.code) r.code.text = own(r.code.text);
+    for (const reg of r.registers) reg.name = own(reg.name);
+    for (const b of r.blocks) b.context = own(b.context);
+    return r;
+  }
+
+  /** `f` with its strings owned; only fields that are set (the rarer ones are absent, not undefined: see Frame). */
+  private ownFrame(f: Frame): Frame {
+    const own = this.own;
+    if (f.symbol !== undefined) f.symbol = own(f.symbol);
+    if (f.module !== undefined) f.module = own(f.module);
+    if (f.buildId !== undefined) f.buildId = own(f.buildId);
+    if (f.register !== undefined) f.register = own(f.register);
+    if (f.xenMarker !== undefined) f.xenMarker = own(f.xenMarker);
+    if (f.sourceFile !== undefined) f.sourceFile = own(f.sourceFile);
+    f.context = own(f.context);
+    return f;
   }
 }
 

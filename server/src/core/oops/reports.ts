@@ -293,7 +293,6 @@ export interface LineRangeParse {
   reports: Report[];
   frames: Frame[];
   diagnostics: LogDiagnostic[];
-  kernelOffset: bigint | undefined;
   /** A report was still open after the last line: lines that follow may extend it. */
   openAtEnd: boolean;
   /** A `cut here` line still waiting for its report's headline, or -1. */
@@ -314,7 +313,6 @@ export function parseLineRange(text: string, starts: Int32Array, lineBase: numbe
   const peeled: PeeledLine = { start: 0, end: 0, xen: false, syslogTimeStart: -1 };
   let open: OpenReport | undefined;
   let cutHereLine = -1;
-  let logKernelOffset: bigint | undefined;
 
   const close = (): void => {
     if (!open) return;
@@ -510,7 +508,6 @@ export function parseLineRange(text: string, starts: Int32Array, lineBase: numbe
           const m = KERNEL_OFFSET.exec(line);
           if (m) {
             report.kernelOffset = BigInt('0x' + m[1]);
-            logKernelOffset = report.kernelOffset;
             open.lastLine = i;
           }
         }
@@ -583,7 +580,7 @@ export function parseLineRange(text: string, starts: Int32Array, lineBase: numbe
   }
   const openAtEnd = open !== undefined;
   close();
-  return { reports, frames, diagnostics, kernelOffset: logKernelOffset, openAtEnd, pendingCutHere: cutHereLine };
+  return { reports, frames, diagnostics, openAtEnd, pendingCutHere: cutHereLine };
 }
 
 /**
@@ -591,7 +588,7 @@ export function parseLineRange(text: string, starts: Int32Array, lineBase: numbe
  * fix-ups, one copy of each repeated name, signatures and stack groups.
  */
 export function finishLog(
-  parse: Pick<LineRangeParse, 'reports' | 'frames' | 'diagnostics' | 'kernelOffset'>,
+  parse: Pick<LineRangeParse, 'reports' | 'frames' | 'diagnostics'>,
   log: { lineCount: number; reversed: boolean; binary: BinaryEvidence | undefined },
 ): ParsedLog {
   const { reports, frames, diagnostics } = parse;
@@ -625,7 +622,11 @@ export function finishLog(
   }
   const groups = groupReports(reports);
   for (let r = 0; r < reports.length; r++) reports[r].group = groups[r];
-  return { lineCount, reports, frames, diagnostics, reversed, kernelOffset: parse.kernelOffset };
+  // The log's slide is the last one printed: a `Kernel Offset:` line belongs to the report open
+  // then, and reports never interleave, so it is the last report's that has one.
+  let kernelOffset: bigint | undefined;
+  for (let r = reports.length - 1; r >= 0 && kernelOffset === undefined; r--) kernelOffset = reports[r].kernelOffset;
+  return { lineCount, reports, frames, diagnostics, reversed, kernelOffset };
 }
 
 /** Cheap test before the register regexes: a short name, then `:`, ` :`, ` is at`, ` @` or ` [` soon. */
