@@ -1,4 +1,4 @@
-// Language server on a big log, through the bundled server over Node IPC (the extension's transport):
+// Language server on a big log, through the bundled server over stdio (the extension's transport):
 // a ≥ 100 MB log made by repeating the fixture logs, Debian's 6.1 System.map (≈ 100k+ symbols)
 // in the workspace. Prints: open → first diagnostics, hover p50/p99 over frames, go to
 // definition p99 (symbol-table fallback on the big log; DWARF, warm, on the gcc-built fixture),
@@ -52,7 +52,7 @@ async function settledRss(pid: number): Promise<{ at15s: number; lowest: number;
 
 /** Opens `text` in a fresh server and reads its RSS: peak, and once idle (and, for a log, open → first diagnostics). */
 async function idleRss(work: string, languageId: string, text: string): Promise<{ peak: number; idle: number; firstMs: number }> {
-  const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'ipc');
+  const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'stdio');
   const uri = pathToFileURL(path.join(work, `rss.${languageId}`)).toString();
   const t0 = performance.now();
   const first = new Promise<number>((resolve) =>
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const uri = pathToFileURL(logFile).toString();
     console.log(`log: ${(bytes / 1048576).toFixed(0)} MB, ${text.split('\n').length} lines (${parts.length} fixture logs repeated); table: ${symbols} symbols`);
 
-    const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'ipc');
+    const session = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'stdio');
     // Big logs get a first batch of problems from their beginning, then all of them.
     const published: { ms: number; count: number }[] = [];
     let settle: () => void = () => {};
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
 
     // VS Code's own path for this log: over 50 MB it never sends didOpen; the client asks the
     // server to read the file from disk (xenscope/diskLog), which keeps nothing afterwards.
-    const disk = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'ipc');
+    const disk = await startServer({ trusted: true, settings: DEFAULT_SETTINGS, workspaceFolders: [work] }, 'stdio');
     const diskTimes: { ms: number; count: number }[] = [];
     const d0 = performance.now();
     disk.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {

@@ -27,9 +27,11 @@ export interface XenScopeApi {
 export async function activate(context: vscode.ExtensionContext): Promise<XenScopeApi> {
   const outputChannel = vscode.window.createOutputChannel('XenScope', { log: true });
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // stdio, not Node IPC: the server reads stdio messages itself and keeps a big document's text
+  // as bytes (server/src/transport/streamReader.ts); Node's IPC channel would decode it whole.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: SERVER_EXEC_ARGV } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -2,8 +2,10 @@
 // feature (hover, symbols, diagnostics, …) reads the same analysis.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseLog, stackGroups, type ParsedLog, type StackGroup } from './core/oops';
+import { parseLogBytes } from './core/oops/logFile';
 import { analyseTraceText, type TraceTextAnalysis } from './features/traceText';
-import { collectBeforeParse } from './memory';
+import { Utf8TextDocument } from './bigDocuments';
+import { collectBeforeParse, GarbageBound } from './memory';
 
 export interface KernelLogAnalysis {
   languageId: 'kernel-log';
@@ -91,8 +93,35 @@ export function analysisOfLog(log: ParsedLog, version: number, started: number):
   return { languageId: 'kernel-log', version, log, groups: stackGroups(log.reports), parseMs: performance.now() - started };
 }
 
+/** A log held as UTF-8 bytes, parsed a piece at a time (its text is never one string). */
+export function analyseKernelLogBytes(bytes: Buffer, version: number): KernelLogAnalysis {
+  const started = performance.now();
+  const garbage = new GarbageBound(32 << 20);
+  const analysis = analysisOfLog(parseLogBytes(bytes, { afterPiece: () => garbage.check() }), version, started);
+  garbage.collect();
+  return analysis;
+}
+
+/**
+ * For a big log, a first look: the reports of its first MB without the last (it may run on), to
+ * publish while the whole log parses. Undefined for logs parsed in one go.
+ */
+export function firstLook(document: TextDocument): KernelLogAnalysis | undefined {
+  if (document instanceof Utf8TextDocument) {
+    if (document.byteLength <= PREFIX_FIRST_CHARS) return undefined;
+    const bytes = document.text.bytes;
+    const cut = bytes.lastIndexOf(0x0a, PREFIX_CHARS) + 1;
+    return analyseKernelLogPrefix(bytes.toString('utf8', 0, cut), cut, document.version);
+  }
+  const text = document.getText();
+  return text.length > PREFIX_FIRST_CHARS ? analyseKernelLogPrefix(text, PREFIX_CHARS, document.version) : undefined;
+}
+
 function analyse(document: TextDocument): Analysis {
-  if (document.languageId === 'kernel-log') return analyseKernelLog(document.getText(), document.version);
+  if (document.languageId === 'kernel-log') {
+    if (document instanceof Utf8TextDocument) return analyseKernelLogBytes(document.text.bytes, document.version);
+    return analyseKernelLog(document.getText(), document.version);
+  }
   if (document.languageId === 'xentrace') return analyseTraceText(document.getText(), document.version);
   return { languageId: document.languageId, version: document.version };
 }

@@ -1,6 +1,7 @@
-// Opening a big document leaves its JSON message behind: the IPC channel's decoded string (two
-// bytes a character for most logs) and its pieces, about twice the log's size, unreachable but
-// uncollected, because V8 collects the old generation only when it needs room. The parse that
+// Opening a big document as a string (under 16 MB over stdio, any size over Node IPC) leaves its
+// JSON message behind: the decoded message (two bytes a character for most logs) and its pieces,
+// about twice the log's size, unreachable but uncollected, because V8 collects the old
+// generation only when it needs room. The parse that
 // follows then grows the heap on top of it: peaks of 9.9× a 100 MB log were seen, 6.1–6.6× with
 // one full collection before the parse, which is cheap then (almost nothing is live but the
 // text, a single string V8 does not scan).
@@ -34,6 +35,13 @@ export class GarbageBound {
     if (!gc) return;
     const used = usedHeap();
     if (used - this.live < Math.max(this.minBytes, this.live / 4)) return;
+    this.collect();
+  }
+
+  /** A full collection now (at the end of a parse: its last pieces are garbage). */
+  collect(): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return;
     gc();
     this.live = usedHeap();
   }

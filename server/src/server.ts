@@ -1,15 +1,19 @@
 // The XenScope language server: wires the LSP connection to the feature modules, which map
-// requests onto the pure core. Started by the client over IPC, or with --stdio (LSP tests).
+// requests onto the pure core. Started with --stdio (the extension, other editors, the LSP
+// tests); --node-ipc works too.
 import {
   createConnection,
   ProposedFeatures,
+  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentAnalyses, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { openDocuments } from './bigDocuments';
+import { CompactStreamReader } from './transport/streamReader';
+import { DocumentAnalyses, firstLook, isKernelLog, isTraceText, lineText, type KernelLogAnalysis } from './documents';
 import { traceTextDiagnostics, traceTextHover, traceTextInlayHints, traceTextSymbols, type TraceTextAnalysis } from './features/traceText';
 import { kernelLogCodeLenses } from './features/codeLens';
 import { kernelLogSymbols } from './features/documentSymbols';
@@ -38,7 +42,7 @@ import { publishKernelLogProblems } from './features/publishProblems';
 const DIAGNOSTICS_DELAY_MS = 200;
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(openDocuments);
   const analyses = new DocumentAnalyses();
   let config: ServerConfiguration = { trusted: false, settings: DEFAULT_SETTINGS, workspaceFolders: [] };
   const symbols = new SymbolSources(config);
@@ -99,8 +103,8 @@ export function startServer(connection: Connection): void {
     const analysis = await publishKernelLogProblems(connection, {
       uri,
       version,
-      text: doc.getText(),
-      prefixFirst: !analyses.peek(doc),
+      // Already analysed: its problems come at once anyway.
+      firstLook: () => (analyses.peek(doc) ? undefined : firstLook(doc)),
       analyse: () => kernelLog(uri)!.analysis,
       current,
       tablesFor,
@@ -250,4 +254,20 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-if (require.main === module) startServer(createConnection(ProposedFeatures.all));
+/**
+ * The connection the command line asks for. With --stdio the server reads messages itself
+ * (transport/streamReader.ts keeps a big document's text as bytes); it then does what
+ * vscode-languageserver does for its own stdio: exits when the editor closes the stream, and
+ * keeps console output off stdout, which carries the protocol.
+ */
+function connectionFromArgs(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const connection = createConnection(ProposedFeatures.all, new CompactStreamReader(process.stdin), new StreamMessageWriter(process.stdout));
+  const exit = () => process.exit(0);
+  process.stdin.on('end', exit);
+  process.stdin.on('close', exit);
+  for (const level of ['log', 'info', 'debug'] as const) console[level] = console.error.bind(console);
+  return connection;
+}
+
+if (require.main === module) startServer(connectionFromArgs());

@@ -9,6 +9,7 @@ import {
   CodeLensRequest,
   DefinitionRequest,
   DiagnosticSeverity,
+  DidChangeTextDocumentNotification,
   DocumentSymbolRequest,
   FoldingRangeRequest,
   HoverRequest,
@@ -196,34 +197,63 @@ describe('kernel-log features over LSP (samples/ as the workspace)', () => {
   });
 });
 
-describe('kernel-log diagnostics on a log over 16 MB', () => {
-  // Over Node IPC, as the extension starts the server (its garbage collection before the parse included).
-  it('publishes the problems of the first MB first, then those of the whole log', async () => {
-    const session = await startServer({ ...config, workspaceFolders: [] }, 'ipc');
-    try {
-      const unit = fs.readFileSync(LOCKUP, 'utf8');
-      const lockupsPerUnit = lockupStacks(unit.split('\n')).length;
-      const copies = Math.ceil((17 << 20) / unit.length);
-      const text = unit.repeat(copies);
-      const uri = 'untitled:big.console';
-      const publications: Diagnostic[][] = [];
-      const done = new Promise<void>((resolve) =>
+// Over stdio (the extension's transport and other editors') the server keeps the text of such a
+// document as UTF-8 bytes (transport/streamReader.ts); over Node IPC as a string. Both must
+// publish the same problems; the bytes must also answer hovers and take edits.
+for (const transport of ['stdio', 'ipc'] as const) {
+  describe(`kernel-log diagnostics on a log over 16 MB (${transport})`, () => {
+    it('publishes the problems of the first MB first, then those of the whole log; hovers and edits work', async () => {
+      const session = await startServer({ ...config, workspaceFolders: [] }, transport);
+      try {
+        const unit = fs.readFileSync(LOCKUP, 'utf8');
+        const lockupsPerUnit = lockupStacks(unit.split('\n')).length;
+        const copies = Math.ceil((17 << 20) / unit.length);
+        // A first line with characters of two and four UTF-16… and three and four UTF-8 units.
+        const text = '# console │ 😀 é\n' + unit.repeat(copies);
+        const uri = 'untitled:big.console';
+        const publications: Diagnostic[][] = [];
+        const wanted = lockupsPerUnit * copies;
+        let settle: () => void = () => {};
+        const all = () => new Promise<void>((resolve) => (settle = resolve));
+        let done = all();
         session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
           if (p.uri !== uri) return;
           publications.push(p.diagnostics);
-          if (p.diagnostics.length === lockupsPerUnit * copies) resolve();
-        }),
-      );
-      await session.open(uri, 'kernel-log', text);
-      await done;
-      assert.ok(publications.length >= 2, 'a first publication precedes the full one');
-      const first = publications[0];
-      // Expected from the text: the lockups that start in the first MB, less the last (it may run past the cut).
-      const firstMb = text.slice(0, text.lastIndexOf('\n', 1 << 20) + 1).split('\n');
-      assert.equal(first.length, lockupStacks(firstMb).length - 1);
-      assert.ok(first.length > 0 && first.every((d) => d.range.start.line < firstMb.length));
-    } finally {
-      await session.close();
-    }
+          if (p.diagnostics.length === wanted) settle();
+        });
+        await session.open(uri, 'kernel-log', text);
+        await done;
+        assert.ok(publications.length >= 2, 'a first publication precedes the full one');
+        const first = publications[0];
+        // Expected from the text: the lockups that start in the first MB, less the last (it may run past the cut).
+        const firstMb = text.slice(0, text.lastIndexOf('\n', 1 << 20) + 1).split('\n');
+        assert.equal(first.length, lockupStacks(firstMb).length - 1);
+        assert.ok(first.length > 0 && first.every((d) => d.range.start.line < firstMb.length));
+        const lines = text.split('\n');
+        const whole = publications.at(-1)!;
+        assert.deepEqual(
+          whole.map((d) => d.range.start.line),
+          lockupStacks(lines).map((l) => l.line),
+        );
+
+        // A hover on the last frame of the log: its symbol, found by the same line as the text's.
+        const frameLine = lines.findLastIndex((l) => /\] [a-z_]\w*\+0x[0-9a-f]+\/0x/.test(l));
+        const symbol = /\] ([a-z_]\w*)\+0x/.exec(lines[frameLine]!)!;
+        const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: frameLine, character: symbol.index + 3 } });
+        assert.match(JSON.stringify(hover?.contents), new RegExp(symbol[1]!));
+
+        // An edit at the top: every problem moves down a line.
+        publications.length = 0;
+        done = all();
+        await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri, version: 2 },
+          contentChanges: [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'inserted\n' }],
+        });
+        await done;
+        assert.deepEqual(publications.at(-1)!.map((d) => d.range.start.line), whole.map((d) => d.range.start.line + 1));
+      } finally {
+        await session.close();
+      }
+    });
   });
-});
+}

@@ -31,8 +31,8 @@ export interface LspSession {
 }
 
 /**
- * Starts the bundled server with the client's Node flags. `ipc` is the transport the extension uses (Node's
- * IPC channel, as `TransportKind.ipc`); `stdio` is what other editors use.
+ * Starts the bundled server with the client's Node flags. `stdio` is the transport the extension
+ * (`TransportKind.stdio`) and other editors use; `ipc` is Node's IPC channel (`--node-ipc`).
  */
 export async function startServer(initializationOptions: unknown = {}, transport: 'stdio' | 'ipc' = 'stdio'): Promise<LspSession> {
   const ipc = transport === 'ipc';

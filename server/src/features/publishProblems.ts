@@ -2,7 +2,8 @@
 // alike: a big log's first MB at once, then the whole log's reports, then what the symbol tables
 // add. `current` says whether the results are still wanted (no edit or close meanwhile).
 import type { Connection } from 'vscode-languageserver/node';
-import { analyseKernelLogPrefix, PREFIX_CHARS, PREFIX_FIRST_CHARS, type KernelLogAnalysis } from '../documents';
+import type { KernelLogAnalysis } from '../documents';
+import { GarbageBound } from '../memory';
 import type { TableChoice } from '../workspace/symbolSources';
 import { reportDiagnostics, tableDiagnostics } from './diagnostics';
 
@@ -10,9 +11,8 @@ export interface KernelLogProblems {
   uri: string;
   /** The document version, for open documents. */
   version?: number;
-  text: string;
-  /** False when the whole log is analysed already: its problems come at once anyway. */
-  prefixFirst: boolean;
+  /** A big log's first MB, to publish before the whole log is parsed (undefined: none). */
+  firstLook: () => KernelLogAnalysis | undefined;
   /** The whole log's analysis (parsed here, or taken from a cache). */
   analyse: () => KernelLogAnalysis;
   current: () => boolean;
@@ -22,8 +22,9 @@ export interface KernelLogProblems {
 /** Publishes the problems; returns the analysis, or undefined when dropped before it was made. */
 export async function publishKernelLogProblems(connection: Connection, p: KernelLogProblems): Promise<KernelLogAnalysis | undefined> {
   const { uri, version } = p;
-  if (p.prefixFirst && p.text.length > PREFIX_FIRST_CHARS) {
-    await connection.sendDiagnostics({ uri, version, diagnostics: reportDiagnostics(analyseKernelLogPrefix(p.text, PREFIX_CHARS, version ?? 0)) });
+  const first = p.firstLook();
+  if (first) {
+    await connection.sendDiagnostics({ uri, version, diagnostics: reportDiagnostics(first) });
     await new Promise((resolve) => setImmediate(resolve)); // let that message go out before the long parse
     if (!p.current()) return undefined;
   }
@@ -39,8 +40,13 @@ export async function publishAnalysisProblems(
   analysis: KernelLogAnalysis,
 ): Promise<void> {
   const { uri, version } = p;
+  // A big log's problems are tens of MB of JSON per message: collected as they go, they do not
+  // pile up on the analysis (peak 5.1× a 100 MB log's size before, 4.x after).
+  const garbage = new GarbageBound(32 << 20);
   const base = reportDiagnostics(analysis);
   await connection.sendDiagnostics({ uri, version, diagnostics: base });
+  garbage.check();
   const fromTables = tableDiagnostics(await p.tablesFor(analysis));
   if (fromTables.length > 0 && p.current()) await connection.sendDiagnostics({ uri, version, diagnostics: [...base, ...fromTables] });
+  garbage.check();
 }

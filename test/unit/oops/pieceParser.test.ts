@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
 import { LogPieceParser, type PieceParserOptions } from '../../../server/src/core/oops/pieceParser';
+import { parseLogBytes } from '../../../server/src/core/oops/logFile';
 import { parseLog, type ParsedLog } from '../../../server/src/core/oops/reports';
 
 // The piecewise parse must give what parseLog gives on the whole text (parseLog is tested line
@@ -140,5 +141,16 @@ describe('LogPieceParser gives what parseLog gives on the whole text', () => {
     assert.equal(parseLog(reversed).reports.length, 40);
     assertSameParse(reversed, { pieceChars: 200, firstPieceChars: reversed.length }, [99]);
     assertSameParse(reversed, { pieceChars: 200, firstPieceChars: 1500 }, [99]);
+  });
+});
+
+describe('parseLogBytes: a log held as UTF-8 bytes', () => {
+  // Byte pieces cut inside multi-byte characters (the corpus has │, é, …): the decoder must carry
+  // the partial character to the next piece.
+  it('gives parseLog of the decoded text, whatever the byte piece size', () => {
+    const bytes = Buffer.from(corpus, 'utf8');
+    assert.ok(bytes.length > corpus.length, 'the corpus has multi-byte characters');
+    const expected = parseLog(corpus);
+    for (const pieceBytes of [1, 3, 4099, 1 << 20]) assert.deepEqual(parseLogBytes(bytes, { pieceBytes }), expected, `pieces of ${pieceBytes} bytes`);
   });
 });

@@ -1,6 +1,7 @@
 // A log file parsed as it is read, 1 MiB at a time (LogPieceParser): neither its bytes nor its
 // text are ever held whole, so no size is too big. The language server reads logs VS Code keeps
-// from extensions this way, and `xenscope oops groups` any log.
+// from extensions this way, and `xenscope oops groups` any log. Logs held as bytes (big open
+// documents) are parsed in the same pieces.
 import { promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { LogPieceParser } from './pieceParser';
@@ -52,4 +53,20 @@ export async function parseLogFile(file: string, p: LogFileParse = {}): Promise<
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * A log held as UTF-8 bytes (a big open document), parsed the same way: its text is never one
+ * string. `afterPiece` runs after each MiB (the server bounds its garbage there).
+ */
+export function parseLogBytes(bytes: Buffer, options: { afterPiece?: () => void; pieceBytes?: number } = {}): ParsedLog {
+  const parser = new LogPieceParser();
+  const decoder = new StringDecoder('utf8');
+  const step = Math.max(1, options.pieceBytes ?? READ_BYTES);
+  for (let at = 0; at < bytes.length; at += step) {
+    parser.push(decoder.write(bytes.subarray(at, at + step)));
+    options.afterPiece?.();
+  }
+  parser.push(decoder.end());
+  return parser.end();
 }
