@@ -77,6 +77,33 @@ suite('language features in a real VS Code', () => {
     await until('kernel-log language', () => (vscode.window.activeTextEditor?.document.languageId === 'kernel-log' ? true : undefined));
   });
 
+  test('a log over 16 MB, which the server keeps as UTF-8 bytes, gets problems, hovers and edits', async function () {
+    this.timeout(120_000);
+    // VS Code syncs it (under 50 MB); over stdio the server keeps its text as bytes
+    // (transport/streamReader.ts). A first line with characters of several UTF-8 lengths.
+    const unit = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'xen-domU-softlockup.console'), 'utf8');
+    const perCopy = unit.split('\n').filter((l) => l.startsWith('BUG: soft lockup')).length;
+    const copies = Math.ceil((18 << 20) / Buffer.byteLength(unit));
+    const file = path.join(work, 'synced.console');
+    fs.writeFileSync(file, '# serial │ é 😀\n' + unit.repeat(copies));
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const lockups = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.code === 'soft-lockup');
+    const before = await until('problems of the 18 MB log', () => (lockups().length === perCopy * copies ? lockups() : undefined), 90_000);
+    const firstLine = document.getText().split('\n').findIndex((l) => l.startsWith('BUG: soft lockup'));
+    assert.equal(before[0]!.range.start.line, firstLine);
+    // A hover on the log's last hypercall_page frame, 18 MB in.
+    const offset = document.getText().lastIndexOf('hypercall_page+0x22a');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(offset + 3));
+    assert.match(hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n'), /__HYPERVISOR_xen_version/);
+    // An edit on the first line, after the non-ASCII characters: every problem moves down a line.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, document.lineAt(0).text.length), '\ninserted');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until('problems one line lower', () => (lockups()[0]?.range.start.line === firstLine + 1 && lockups().length === perCopy * copies ? true : undefined), 90_000);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('a log over 50 MB, which VS Code keeps from extensions, still gets its problems', async function () {
     this.timeout(120_000);
     // 19 soft lockups per copy of the sample (the LSP tests count them the same way).
