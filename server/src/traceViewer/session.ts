@@ -151,6 +151,7 @@ export class TraceSession {
     const sink = this.index.sink({ onRecord: () => !this.closed });
     const framer = new TraceFramer(sink);
     framer.sampleEvery = this.index.every;
+    framer.listWindows = true;
     await scanTrace(this.indexReader, sink, { framer, onProgress: throttled('index') });
     this.index.records = framer.recordIndex;
     this.indexedOffset = this.reader.size;

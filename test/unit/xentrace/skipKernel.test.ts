@@ -108,3 +108,74 @@ describe('the index without WebAssembly', () => {
     }
   });
 });
+
+describe('whole windows listed two at a time (the index pass)', () => {
+  // The index built by the paired walk must equal the one the general path builds record by
+  // record (a plain Buffer: no WebAssembly, no listing), column for column, on traces with wrap
+  // padding, lost records, empty windows, windows that straddle chunk seams, corruption and cuts.
+  type Col = { data: ArrayLike<number>; length: number };
+  type Samples = Record<'offset' | 'record' | 'window' | 'tscHi' | 'tscLo' | 'known', Col>;
+  const used = (c: Col) => Array.from(c.data).slice(0, c.length);
+  const samples = (s: Samples) => Object.fromEntries(Object.entries(s).map(([k, c]) => [k, used(c)]));
+
+  async function bothWays(buf: Buffer, every: number, chunk: number) {
+    const { buildIndex, SparseIndex } = await import('../../../server/src/core/xentrace/sparseIndex');
+    const { TraceFramer } = await import('../../../server/src/core/xentrace/framer');
+    const state = (index: InstanceType<typeof SparseIndex>) => {
+      const inner = index as unknown as { global: Samples; perCpu: Map<number, Samples> };
+      return {
+        records: index.records,
+        problems: index.problems,
+        windows: Array.from({ length: index.windowCount }, (_, w) => index.window(w)),
+        global: samples(inner.global),
+        perCpu: [...inner.perCpu].map(([cpu, s]) => [cpu, samples(s)]),
+      };
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-pairs-'));
+    try {
+      const file = path.join(dir, 't.bin');
+      fs.writeFileSync(file, buf);
+      const reader = await PageReader.open(file, chunk);
+      assert.ok(reader instanceof PageReader);
+      const listed = await buildIndex(reader, { every });
+      await reader.close();
+      const general = new SparseIndex(every);
+      const framer = new TraceFramer(general.sink());
+      framer.sampleEvery = every;
+      for (;;) if (framer.feed(buf.subarray(framer.pos), framer.pos, true) !== 1) break;
+      general.records = framer.recordIndex;
+      return { listed: state(listed), general: state(general) };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('gives the index the general path gives, on 60 traces', async () => {
+    const { syntheticTrace } = await import('../../xentrace-gen/synthetic');
+    let walks = 0;
+    const walk = SkipArena.prototype.walkWindows;
+    SkipArena.prototype.walkWindows = function (this: SkipArena, ...args: Parameters<typeof walk>) {
+      walks++;
+      return walk.apply(this, args);
+    };
+    try {
+      const rand = prng(99);
+      for (let t = 0; t < 60; t++) {
+        const { buf } = syntheticTrace({ seed: t + 1, windows: 10 + Math.floor(rand() * 60), recordsPerWindow: Math.floor(rand() * (t % 4 === 0 ? 8 : 400)) });
+        let input = buf;
+        if (t % 3 === 1) {
+          input = Buffer.from(buf);
+          for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) input[Math.floor(rand() * input.length)] = Math.floor(rand() * 256);
+        }
+        if (t % 5 === 2) input = input.subarray(0, Math.floor(input.length * (0.5 + rand() / 2)));
+        const every = [1, 7, 64, 1024][t % 4]!;
+        const chunk = [4096, 65536, 1 << 20][t % 3]!;
+        const { listed, general } = await bothWays(input, every, chunk);
+        assert.deepEqual(listed, general, `trace ${t} (every ${every}, chunks of ${chunk})`);
+      }
+    } finally {
+      SkipArena.prototype.walkWindows = walk;
+    }
+    assert.ok(walks > 200, `windows were listed in pairs (${walks} walks)`);
+  });
+});

@@ -2,7 +2,7 @@
 // It works on a chunk at a time and says where to continue, so the same code serves an
 // in-memory buffer and a paged file. Problems are reported as data, never thrown.
 import * as ids from './eventIds';
-import { arenaOf } from './skipKernel';
+import { arenaOf, CHAINS, type SkipArena } from './skipKernel';
 
 // Local copies: under a CommonJS transpile, imported bindings are property getters, which the
 // per-record loop would otherwise call millions of times.
@@ -106,6 +106,13 @@ export type FeedStatus = (typeof FeedStatus)[keyof typeof FeedStatus];
 
 const SIG = Buffer.from([0x03, 0xf0, 0x01, 0x20]);
 
+/** What listedWindows did. */
+const enum ListedWindows {
+  NotListed,
+  Done,
+  Paused,
+}
+
 /** What skipUnsampled reached besides its return value (module-level: no allocation per call). */
 export const skipped = { recordIndex: 0, lastTscAt: -1 };
 
@@ -155,6 +162,13 @@ export class TraceFramer {
   sampleEvery = 0;
   sampleBlock = 1;
   sampleFirst = 0;
+  /**
+   * Index pass (with sampleEvery): whole windows are listed by the kernel two at a time and
+   * their samples delivered from the lists. The sink must not pause: a pause takes effect at the
+   * end of the window.
+   */
+  listWindows = false;
+  private readonly spans = new Array<number>(2 * CHAINS).fill(0);
   private firstInWindow = false;
   private inWindow = false;
   private windowEnd = 0;
@@ -314,31 +328,13 @@ export class TraceFramer {
           this.startResync(this.pos);
           continue;
         }
-        this.sawWindow = true;
-        this.windowIndex++;
-        this.cpu = cpu;
-        let state = this.cpus.get(cpu);
-        const known = this.sink.windowTsc?.(this.windowIndex, cpu);
-        if (known) {
-          state = { hi: known.hi, lo: known.lo, known: known.known };
-          this.cpus.set(cpu, state);
-        } else if (!state) {
-          state = { hi: 0, lo: 0, known: false };
-          this.cpus.set(cpu, state);
+        // Index pass: this window and the next listed by the kernel at once (two dependency chains).
+        if (this.listWindows && this.sampleEvery > 0 && !this.stopAtWindowEnd && words !== undefined && (rel & 3) === 0) {
+          const listed = this.listedWindows(base, words);
+          if (listed === ListedWindows.Paused) return FeedStatus.Paused;
+          if (listed === ListedWindows.Done) continue;
         }
-        this.cur = state;
-        this.sink.onWindow?.({
-          index: this.windowIndex,
-          offset: this.pos,
-          cpu,
-          length: size,
-          firstRecord: this.recordIndex,
-          tscHi: state.hi,
-          tscLo: state.lo,
-          tscKnown: state.known,
-        });
-        this.windowStartOffset = this.pos;
-        this.windowEnd = this.pos + 12 + size;
+        this.openWindow(cpu, size);
         this.inWindow = true;
         this.firstInWindow = true;
         this.pos += 12;
@@ -456,6 +452,118 @@ export class TraceFramer {
 
   private windowStart(): number {
     return this.windowStartOffset;
+  }
+
+  /** Opens the window whose CPU_CHANGE record is at `pos`: its CPU's TSC state, onWindow. */
+  private openWindow(cpu: number, size: number): void {
+    this.sawWindow = true;
+    this.windowIndex++;
+    this.cpu = cpu;
+    let state = this.cpus.get(cpu);
+    const known = this.sink.windowTsc?.(this.windowIndex, cpu);
+    if (known) {
+      state = { hi: known.hi, lo: known.lo, known: known.known };
+      this.cpus.set(cpu, state);
+    } else if (!state) {
+      state = { hi: 0, lo: 0, known: false };
+      this.cpus.set(cpu, state);
+    }
+    this.cur = state;
+    this.sink.onWindow?.({
+      index: this.windowIndex,
+      offset: this.pos,
+      cpu,
+      length: size,
+      firstRecord: this.recordIndex,
+      tscHi: state.hi,
+      tscLo: state.lo,
+      tscKnown: state.known,
+    });
+    this.windowStartOffset = this.pos;
+    this.windowEnd = this.pos + 12 + size;
+  }
+
+  /**
+   * Index pass, at a window header: when this window and the next CHAINS − 1 are whole in the
+   * chunk, the kernel lists their records at once; each window it listed to its end is then
+   * opened and its sampled records delivered here, as the general path would deliver them.
+   * NotListed: the general path takes this window from its header.
+   */
+  private listedWindows(base: number, words: Uint32Array): ListedWindows {
+    const arena = arenaOf(words);
+    if (!arena) return ListedWindows.NotListed;
+    const spans = this.spans;
+    let at = (this.pos - base) >>> 2;
+    for (let k = 0; k < CHAINS; k++) {
+      if (at + 3 > words.length || words[at] !== CPU_CHANGE_HEADER) return ListedWindows.NotListed;
+      const cpu = words[at + 1]!;
+      const size = words[at + 2]!;
+      if (cpu > MAX_CPU || size % 4 !== 0 || at + 3 + size / 4 > words.length) return ListedWindows.NotListed;
+      spans[2 * k] = at + 3;
+      spans[2 * k + 1] = at = at + 3 + size / 4;
+    }
+    if (!arena.walkWindows(words, spans)) return ListedWindows.NotListed;
+    let paused = false;
+    for (let k = 0; k < CHAINS; k++) {
+      // Stopped before its end: something unusual the general path must see (and report).
+      if (arena.walked.reached[k] !== spans[2 * k + 1]) {
+        if (k === 0) return ListedWindows.NotListed;
+        break;
+      }
+      paused = this.deliverListed(base, words, arena, k, spans[2 * k]! - 3) || paused;
+    }
+    return paused ? ListedWindows.Paused : ListedWindows.Done;
+  }
+
+  /** Opens listed window `k` (header at word `headerAt`) and delivers its sampled records; true if the sink asked to pause. */
+  private deliverListed(base: number, words: Uint32Array, arena: SkipArena, k: number, headerAt: number): boolean {
+    this.pos = base + headerAt * 4;
+    this.openWindow(words[headerAt + 1]!, words[headerAt + 2]!);
+    const list = arena.walked.list[k]!;
+    const count = arena.walked.count[k]!;
+    const first = this.recordIndex;
+    const start = this.cur;
+    const view = this.view;
+    let paused = false;
+    // The window's first record, then the sampled ones.
+    for (let g = first; g < first + count; g = this.nextSampled(g + 1)) {
+      const j = g - first;
+      const r = arena.listed(list + j);
+      const header = words[r]!;
+      const before = this.lastTscBefore(words, arena, list, j);
+      const hasTsc = header >>> 31 === 1;
+      view.prevTscHi = before < 0 ? start.hi : words[before + 2]!;
+      view.prevTscLo = before < 0 ? start.lo : words[before + 1]!;
+      view.prevTscKnown = before < 0 ? start.known : true;
+      view.tscHi = hasTsc ? words[r + 2]! : view.prevTscHi;
+      view.tscLo = hasTsc ? words[r + 1]! : view.prevTscLo;
+      view.tscKnown = hasTsc || view.prevTscKnown;
+      view.index = g;
+      view.offset = base + r * 4;
+      view.cpu = this.cpu;
+      view.header = header;
+      view.event = header & EVENT_MASK;
+      view.nWords = (header >>> 28) & 7;
+      view.hasTsc = hasTsc;
+      view.windowIndex = this.windowIndex;
+      view.payloadAt = r * 4 + (hasTsc ? 12 : 4);
+      if (this.sink.onRecord(view) === false) paused = true;
+    }
+    const last = this.lastTscBefore(words, arena, list, count);
+    if (last >= 0) this.cur = { hi: words[last + 2]!, lo: words[last + 1]!, known: true };
+    this.cpus.set(this.cpu, this.cur);
+    this.recordIndex = first + count;
+    this.pos = this.windowEnd;
+    return paused;
+  }
+
+  /** Word index of the last record with a TSC among listed records 0 … j−1 of a window, or −1. */
+  private lastTscBefore(words: Uint32Array, arena: SkipArena, list: number, j: number): number {
+    for (let i = j - 1; i >= 0; i--) {
+      const r = arena.listed(list + i);
+      if (words[r]! >>> 31 === 1) return r;
+    }
+    return -1;
   }
 }
 

@@ -13,20 +13,32 @@ export interface Chunk {
 
 /** Room before a chunk for the unread tail of the previous one (a record is at most 40 bytes). */
 const TAIL_ROOM = 4096;
+/**
+ * Reads in flight ahead of a sequential scan. Two 2 MiB reads at once move 1 GiB from the page
+ * cache in 78 ms here, one at a time in 99–105 (throwaway script): the index pass, whose kernel is
+ * faster than one read at a time, waits less.
+ */
+const READ_AHEAD = 2;
+
+interface PendingRead {
+  base: number;
+  buf: Buffer;
+  /** Bytes read, or −1 on error. */
+  done: Promise<number>;
+}
 
 export class PageReader {
   /** Holds the current chunk from `start` on; the first TAIL_ROOM bytes take a carried-over tail. */
   private buffer: Buffer;
-  /** The read-ahead buffer, allocated on first use. */
-  private spare: Buffer | undefined;
+  /** Buffers for reads ahead, allocated on first use. */
+  private readonly spares: Buffer[] = [];
   private start = TAIL_ROOM;
   private chunkBase = 0;
   private chunkLen = 0;
-  /** A read of the bytes that follow the current chunk, into `spare` (bytes read, or −1 on error). */
-  private ahead: Promise<number> | undefined;
-  private aheadBase = -1;
+  /** Reads of the bytes that follow the current chunk, in file order. */
+  private readonly ahead: PendingRead[] = [];
 
-  /** Holds both buffers when WebAssembly is there, so the index pass can use its kernel on them. */
+  /** Holds the buffers when WebAssembly is there, so the index pass can use its kernel on them. */
   private readonly arena: SkipArena | undefined;
 
   private constructor(
@@ -34,7 +46,7 @@ export class PageReader {
     readonly size: number,
     private readonly chunkSize: number,
   ) {
-    this.arena = SkipArena.create(2 * (TAIL_ROOM + chunkSize));
+    this.arena = SkipArena.create((1 + READ_AHEAD) * (TAIL_ROOM + chunkSize), TAIL_ROOM + chunkSize);
     this.buffer = this.allocate();
   }
 
@@ -79,7 +91,7 @@ export class PageReader {
       this.chunkLen = got;
     }
     const end = this.chunkBase + this.chunkLen;
-    if (readAhead && !this.ahead && end < this.size) this.startReadAhead(end);
+    if (readAhead) this.startReadAhead(end);
     const from = this.start + (offset - this.chunkBase);
     return { buf: this.buffer.subarray(from, this.start + this.chunkLen), base: offset, eof: end >= this.size };
   }
@@ -94,25 +106,36 @@ export class PageReader {
     return got;
   }
 
-  private startReadAhead(from: number): void {
-    this.spare ??= this.allocate();
-    this.aheadBase = from;
-    const want = Math.min(this.chunkSize, this.size - from);
-    this.ahead = this.readInto(this.spare, TAIL_ROOM, want, from).catch(() => -1);
+  /** Keeps READ_AHEAD reads in flight after `end` (the current chunk's end). */
+  private startReadAhead(end: number): void {
+    let from = this.ahead.length > 0 ? this.ahead[this.ahead.length - 1]!.base + this.chunkSize : end;
+    while (this.ahead.length < READ_AHEAD && from < this.size) {
+      const buf = this.spares.pop() ?? this.allocate();
+      const want = Math.min(this.chunkSize, this.size - from);
+      this.ahead.push({ base: from, buf, done: this.readInto(buf, TAIL_ROOM, want, from).catch(() => -1) });
+      from += want;
+    }
   }
 
-  /** Serves `offset` from the read-ahead (plus the current chunk's tail); false if it cannot. */
+  /** Serves `offset` from the first read ahead (plus the current chunk's tail); false if it cannot. */
   private async takeReadAhead(offset: number, min: number): Promise<boolean> {
-    if (!this.ahead) return false;
-    const got = await this.ahead;
-    this.ahead = undefined;
+    const next = this.ahead.shift();
+    if (!next) return false;
+    const got = await next.done;
     const tail = this.chunkBase + this.chunkLen - offset;
-    const contiguous = this.aheadBase === this.chunkBase + this.chunkLen && offset >= this.chunkBase && tail >= 0 && tail <= TAIL_ROOM;
-    if (got < 0 || !contiguous || tail + got < Math.min(min, this.size - offset)) return false;
-    const spare = this.spare!;
-    this.buffer.copy(spare, TAIL_ROOM - tail, this.start + (offset - this.chunkBase), this.start + this.chunkLen);
-    this.spare = this.buffer;
-    this.buffer = spare;
+    const contiguous = next.base === this.chunkBase + this.chunkLen && offset >= this.chunkBase && tail >= 0 && tail <= TAIL_ROOM;
+    if (got < 0 || !contiguous || tail + got < Math.min(min, this.size - offset)) {
+      // Not a sequential step: the reads ahead are for the wrong bytes.
+      this.spares.push(next.buf);
+      for (const r of this.ahead.splice(0)) {
+        await r.done;
+        this.spares.push(r.buf);
+      }
+      return false;
+    }
+    this.buffer.copy(next.buf, TAIL_ROOM - tail, this.start + (offset - this.chunkBase), this.start + this.chunkLen);
+    this.spares.push(this.buffer);
+    this.buffer = next.buf;
     this.start = TAIL_ROOM - tail;
     this.chunkBase = offset;
     this.chunkLen = tail + got;
@@ -132,7 +155,7 @@ export class PageReader {
   }
 
   async close(): Promise<void> {
-    await this.ahead;
+    for (const r of this.ahead.splice(0)) await r.done;
     await this.fh.close().catch(() => undefined);
   }
 }

@@ -222,8 +222,12 @@ export async function buildIndex(
   index.fileSize = reader.size;
   const sink = index.sink(options.also);
   const framer = new TraceFramer(sink);
-  // Without another consumer, only the samples need to reach the sink.
-  if (!options.also) framer.sampleEvery = index.every;
+  // Without another consumer, only the samples need to reach the sink, and whole windows can be
+  // listed by the kernel two at a time.
+  if (!options.also) {
+    framer.sampleEvery = index.every;
+    framer.listWindows = true;
+  }
   const summary = await scanTrace(reader, sink, { onProgress: options.onProgress, framer });
   index.records = framer.recordIndex;
   index.ioError = summary.ioError;
