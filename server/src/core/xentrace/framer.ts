@@ -111,6 +111,8 @@ const enum ListedWindows {
   NotListed,
   Done,
   Paused,
+  /** The window is not whole in the chunk: feed returns NeedMore with `needBytes` set. */
+  NeedWhole,
 }
 
 /** What skipUnsampled reached besides its return value (module-level: no allocation per call). */
@@ -168,6 +170,12 @@ export class TraceFramer {
    * end of the window.
    */
   listWindows = false;
+  /** With listWindows: windows up to this size (with their header) are asked for whole (NeedMore). */
+  wholeWindowBytes = 0;
+  /** After a NeedMore: the bytes wanted from `pos` on (0: a record's worth). */
+  needBytes = 0;
+  /** Where a window was last asked for whole: asked once, so a reader that cannot carry it cannot loop. */
+  private askedWholeAt = -1;
   private readonly spans = new Array<number>(2 * CHAINS).fill(0);
   private firstInWindow = false;
   private inWindow = false;
@@ -330,9 +338,10 @@ export class TraceFramer {
         }
         // Index pass: this window and the next listed by the kernel at once (two dependency chains).
         if (this.listWindows && this.sampleEvery > 0 && !this.stopAtWindowEnd && words !== undefined && (rel & 3) === 0) {
-          const listed = this.listedWindows(base, words);
+          const listed = this.listedWindows(base, words, eof);
           if (listed === ListedWindows.Paused) return FeedStatus.Paused;
           if (listed === ListedWindows.Done) continue;
+          if (listed === ListedWindows.NeedWhole) return FeedStatus.NeedMore;
         }
         this.openWindow(cpu, size);
         this.inWindow = true;
@@ -489,22 +498,34 @@ export class TraceFramer {
    * opened and its sampled records delivered here, as the general path would deliver them.
    * NotListed: the general path takes this window from its header.
    */
-  private listedWindows(base: number, words: Uint32Array): ListedWindows {
+  private listedWindows(base: number, words: Uint32Array, eof: boolean): ListedWindows {
     const arena = arenaOf(words);
     if (!arena) return ListedWindows.NotListed;
     const spans = this.spans;
     let at = (this.pos - base) >>> 2;
+    let windows = 0;
     for (let k = 0; k < CHAINS; k++) {
-      if (at + 3 > words.length || words[at] !== CPU_CHANGE_HEADER) return ListedWindows.NotListed;
+      spans[2 * k] = spans[2 * k + 1] = 0; // an empty walk when fewer windows are whole here
+      if (windows < k || at + 3 > words.length || words[at] !== CPU_CHANGE_HEADER) continue;
       const cpu = words[at + 1]!;
       const size = words[at + 2]!;
-      if (cpu > MAX_CPU || size % 4 !== 0 || at + 3 + size / 4 > words.length) return ListedWindows.NotListed;
+      if (cpu > MAX_CPU || size % 4 !== 0) continue;
+      if (at + 3 + size / 4 > words.length) {
+        // The first window runs past this chunk: ask for it whole when the reader can carry it over.
+        if (k === 0 && !eof && 12 + size <= this.wholeWindowBytes && this.askedWholeAt !== this.pos) {
+          this.askedWholeAt = this.pos;
+          this.needBytes = 12 + size;
+          return ListedWindows.NeedWhole;
+        }
+        continue;
+      }
       spans[2 * k] = at + 3;
       spans[2 * k + 1] = at = at + 3 + size / 4;
+      windows++;
     }
-    if (!arena.walkWindows(words, spans)) return ListedWindows.NotListed;
+    if (windows === 0 || !arena.walkWindows(words, spans)) return ListedWindows.NotListed;
     let paused = false;
-    for (let k = 0; k < CHAINS; k++) {
+    for (let k = 0; k < windows; k++) {
       // Stopped before its end: something unusual the general path must see (and report).
       if (arena.walked.reached[k] !== spans[2 * k + 1]) {
         if (k === 0) return ListedWindows.NotListed;

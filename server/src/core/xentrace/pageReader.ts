@@ -11,8 +11,12 @@ export interface Chunk {
   eof: boolean;
 }
 
-/** Room before a chunk for the unread tail of the previous one (a record is at most 40 bytes). */
-const TAIL_ROOM = 4096;
+/**
+ * Room before a chunk for the unread tail of the previous one: at least a record (40 bytes), and
+ * for big chunks a whole window of the usual sizes (xentrace's per-CPU buffers are 128 KiB by
+ * default), so the index pass can ask for a window whole and list it with the others.
+ */
+const tailRoomFor = (chunkSize: number) => Math.max(4096, Math.min(512 << 10, chunkSize >>> 2));
 /**
  * Reads in flight ahead of a sequential scan. Two 2 MiB reads at once move 1 GiB from the page
  * cache in 78 ms here, one at a time in 99–105 (throwaway script): the index pass, whose kernel is
@@ -28,11 +32,13 @@ interface PendingRead {
 }
 
 export class PageReader {
-  /** Holds the current chunk from `start` on; the first TAIL_ROOM bytes take a carried-over tail. */
+  /** Holds the current chunk from `start` on; the first `tailRoom` bytes take a carried-over tail. */
   private buffer: Buffer;
   /** Buffers for reads ahead, allocated on first use. */
   private readonly spares: Buffer[] = [];
-  private start = TAIL_ROOM;
+  private start: number;
+  /** Bytes of the previous chunk a read ahead can carry over (see tailRoomFor). */
+  readonly tailRoom: number;
   private chunkBase = 0;
   private chunkLen = 0;
   /** Reads of the bytes that follow the current chunk, in file order. */
@@ -46,12 +52,14 @@ export class PageReader {
     readonly size: number,
     private readonly chunkSize: number,
   ) {
-    this.arena = SkipArena.create((1 + READ_AHEAD) * (TAIL_ROOM + chunkSize), TAIL_ROOM + chunkSize);
+    this.tailRoom = tailRoomFor(chunkSize);
+    this.start = this.tailRoom;
+    this.arena = SkipArena.create((1 + READ_AHEAD) * (this.tailRoom + chunkSize), this.tailRoom + chunkSize);
     this.buffer = this.allocate();
   }
 
   private allocate(): Buffer {
-    return this.arena?.alloc(TAIL_ROOM + this.chunkSize) ?? Buffer.allocUnsafe(TAIL_ROOM + this.chunkSize);
+    return this.arena?.alloc(this.tailRoom + this.chunkSize) ?? Buffer.allocUnsafe(this.tailRoom + this.chunkSize);
   }
 
   /**
@@ -85,8 +93,8 @@ export class PageReader {
     const inChunk = offset >= this.chunkBase && offset + min <= this.chunkBase + this.chunkLen;
     if (!inChunk && !(await this.takeReadAhead(offset, min))) {
       const want = Math.min(this.chunkSize, Math.max(0, this.size - offset));
-      const got = await this.readInto(this.buffer, TAIL_ROOM, want, offset);
-      this.start = TAIL_ROOM;
+      const got = await this.readInto(this.buffer, this.tailRoom, want, offset);
+      this.start = this.tailRoom;
       this.chunkBase = offset;
       this.chunkLen = got;
     }
@@ -112,7 +120,7 @@ export class PageReader {
     while (this.ahead.length < READ_AHEAD && from < this.size) {
       const buf = this.spares.pop() ?? this.allocate();
       const want = Math.min(this.chunkSize, this.size - from);
-      this.ahead.push({ base: from, buf, done: this.readInto(buf, TAIL_ROOM, want, from).catch(() => -1) });
+      this.ahead.push({ base: from, buf, done: this.readInto(buf, this.tailRoom, want, from).catch(() => -1) });
       from += want;
     }
   }
@@ -123,7 +131,7 @@ export class PageReader {
     if (!next) return false;
     const got = await next.done;
     const tail = this.chunkBase + this.chunkLen - offset;
-    const contiguous = next.base === this.chunkBase + this.chunkLen && offset >= this.chunkBase && tail >= 0 && tail <= TAIL_ROOM;
+    const contiguous = next.base === this.chunkBase + this.chunkLen && offset >= this.chunkBase && tail >= 0 && tail <= this.tailRoom;
     if (got < 0 || !contiguous || tail + got < Math.min(min, this.size - offset)) {
       // Not a sequential step: the reads ahead are for the wrong bytes.
       this.spares.push(next.buf);
@@ -133,10 +141,10 @@ export class PageReader {
       }
       return false;
     }
-    this.buffer.copy(next.buf, TAIL_ROOM - tail, this.start + (offset - this.chunkBase), this.start + this.chunkLen);
+    this.buffer.copy(next.buf, this.tailRoom - tail, this.start + (offset - this.chunkBase), this.start + this.chunkLen);
     this.spares.push(this.buffer);
     this.buffer = next.buf;
-    this.start = TAIL_ROOM - tail;
+    this.start = this.tailRoom - tail;
     this.chunkBase = offset;
     this.chunkLen = tail + got;
     return true;

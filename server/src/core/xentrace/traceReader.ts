@@ -29,9 +29,12 @@ export function recordFromView(v: RecordView): TraceRecord {
 /** Streams the whole file through `sink`, chunk by chunk. Never throws. */
 export async function scanTrace(reader: PageReader, sink: FramerSink, options: ScanOptions = {}): Promise<ScanSummary> {
   const framer = options.framer ?? new TraceFramer(sink);
+  // A window listed by the index pass may be asked for whole: as much as the reader can carry over.
+  framer.wholeWindowBytes = reader.tailRoom;
   try {
     for (;;) {
-      const chunk = await reader.chunkAt(framer.pos, MAX_RECORD, true);
+      const chunk = await reader.chunkAt(framer.pos, Math.max(MAX_RECORD, framer.needBytes), true);
+      framer.needBytes = 0;
       const status = framer.feed(chunk.buf, chunk.base, chunk.eof);
       options.onProgress?.(framer.pos);
       if (status === FeedStatus.Done || status === FeedStatus.WindowEnd) return { bytes: framer.pos, stopped: false };
