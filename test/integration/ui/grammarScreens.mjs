@@ -24,8 +24,13 @@ function scenario(theme, label) {
       writeUserSettings(profile, { 'workbench.colorTheme': theme, 'editor.codeLens': false });
       await openWorkbench(page, server, workbenchUrl, path.join(repo, 'samples'));
       await openFile(page, 'xen-domU-softlockup.console', 'softlockup_tick');
-      await page.waitForTimeout(1500); // tokenization and semantic colouring settle
-      const symbol = await colours(page, 'softlockup_tick');
+      // Tokenization waits for the extension's grammar (the status bar may still say "Activating
+      // Extensions…"), and the theme may still be the default: poll, up to 20 s, not a fixed wait.
+      let symbol = await colours(page, 'softlockup_tick');
+      for (const t0 = Date.now(); !(symbol.token && symbol.token !== symbol.plain) && Date.now() - t0 < 20_000; ) {
+        await page.waitForTimeout(250);
+        symbol = await colours(page, 'softlockup_tick');
+      }
       const address = await colours(page, 'ffffffff80258269');
       assert.ok(symbol.token && symbol.token !== symbol.plain, `frame symbols are coloured (${symbol.token} vs ${symbol.plain})`);
       assert.ok(address.token && address.token !== symbol.token, `addresses differ from symbols (${address.token})`);
