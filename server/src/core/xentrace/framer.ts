@@ -91,6 +91,14 @@ interface CpuTsc {
   known: boolean;
 }
 
+/**
+ * Zero for number fields that will hold uint32 words or offsets past 1 GiB: -0 is not a small
+ * integer, so V8 gives the field a double representation from the start. Started as 0, the field
+ * changed representation on the first TSC word >= 2^30, and the index pass's optimized code was
+ * thrown away and compiled again (two recompiles in the first GiB, tens of ms of JIT work).
+ */
+const WIDE = -0;
+
 /** feed() results. */
 export const FeedStatus = {
   /** Needs bytes from `pos` on. */
@@ -182,23 +190,23 @@ export class TraceFramer {
   private windowEnd = 0;
   private windowStartOffset = 0;
   private cpu = 0;
-  private cur: CpuTsc = { hi: 0, lo: 0, known: false };
+  private cur: CpuTsc = { hi: WIDE, lo: WIDE, known: false };
   private readonly cpus = new Map<number, CpuTsc>();
   private resyncFrom = -1;
   private sawWindow = false;
   private readonly view: RecordView = {
-    index: 0,
-    offset: 0,
+    index: WIDE,
+    offset: WIDE,
     cpu: 0,
-    header: 0,
+    header: WIDE,
     event: 0,
     nWords: 0,
     hasTsc: false,
-    tscHi: 0,
-    tscLo: 0,
+    tscHi: WIDE,
+    tscLo: WIDE,
     tscKnown: false,
-    prevTscHi: 0,
-    prevTscLo: 0,
+    prevTscHi: WIDE,
+    prevTscLo: WIDE,
     prevTscKnown: false,
     windowIndex: 0,
     buf: Buffer.alloc(0),
@@ -474,7 +482,7 @@ export class TraceFramer {
       state = { hi: known.hi, lo: known.lo, known: known.known };
       this.cpus.set(cpu, state);
     } else if (!state) {
-      state = { hi: 0, lo: 0, known: false };
+      state = { hi: WIDE, lo: WIDE, known: false };
       this.cpus.set(cpu, state);
     }
     this.cur = state;

@@ -13,10 +13,12 @@ export interface Chunk {
 
 /**
  * Room before a chunk for the unread tail of the previous one: at least a record (40 bytes), and
- * for big chunks a whole window of the usual sizes (xentrace's per-CPU buffers are 128 KiB by
- * default), so the index pass can ask for a window whole and list it with the others.
+ * for big chunks a whole window of xentrace's default size (128 KiB per-CPU buffers), so the index
+ * pass can ask for a window whole and list it with the others. No more: each page of the reader's
+ * buffers is a page fault on first touch, and on a VM a fault can cost 14 µs (scripts: a fresh
+ * 64 MiB touched page by page took 230 ms here), so 512 KiB of room cost ~7 ms an index build.
  */
-const tailRoomFor = (chunkSize: number) => Math.max(4096, Math.min(512 << 10, chunkSize >>> 2));
+const tailRoomFor = (chunkSize: number) => Math.max(4096, Math.min((128 << 10) + 4096, chunkSize >>> 2));
 /**
  * Reads in flight ahead of a sequential scan. Two 2 MiB reads at once move 1 GiB from the page
  * cache in 78 ms here, one at a time in 99–105 (throwaway script): the index pass, whose kernel is
