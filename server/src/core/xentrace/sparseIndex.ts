@@ -39,7 +39,20 @@ interface Samples {
   tscLo: Column<Uint32Array>;
   known: Column<Uint8Array>;
 }
-const samples = (): Samples => ({ offset: f64(64), record: f64(64), window: u32(64), tscHi: u32(64), tscLo: u32(64), known: u8(64) });
+const samples = (n: number): Samples => ({ offset: f64(n), record: f64(n), window: u32(n), tscHi: u32(n), tscLo: u32(n), known: u8(n) });
+
+/**
+ * Starting capacities for a file of `bytes`: room for as many samples and windows as the file can
+ * hold (records are at least 4 bytes), capped. Large typed arrays are mapped zero pages that cost
+ * nothing until written, so the room is free; growing by doubling instead copied every column
+ * into fresh memory, and each fresh page is a page fault (10–14 µs on this VM). First build of
+ * 1 GiB in a fresh process, 5 runs each: 5,850 → 5,390 minor faults (median); no wall-time
+ * difference this noisy machine could show.
+ */
+function capacities(bytes: number, every: number): { global: number; perCpu: number; windows: number } {
+  const global = Math.min(Math.ceil(bytes / 4 / every) + 1, 1 << 20);
+  return { global: Math.max(64, global), perCpu: Math.max(64, Math.min(global, 1 << 14)), windows: Math.max(256, Math.min(Math.ceil(bytes / 4096) + 1, 1 << 16)) };
+}
 
 export interface TraceIndexStats {
   records: number;
@@ -57,20 +70,32 @@ export class SparseIndex {
   fileSize = 0;
   ioError: string | undefined;
   // Windows.
-  private readonly wOffset = f64(256);
-  private readonly wCpu = u32(256);
-  private readonly wLength = f64(256);
-  private readonly wFirst = f64(256);
-  private readonly wTscHi = u32(256);
-  private readonly wTscLo = u32(256);
-  private readonly wKnown = u8(256);
+  private readonly wOffset: Column<Float64Array>;
+  private readonly wCpu: Column<Uint32Array>;
+  private readonly wLength: Column<Float64Array>;
+  private readonly wFirst: Column<Float64Array>;
+  private readonly wTscHi: Column<Uint32Array>;
+  private readonly wTscLo: Column<Uint32Array>;
+  private readonly wKnown: Column<Uint8Array>;
   /** Every Nth record in file order. */
-  private readonly global = samples();
+  private readonly global: Samples;
   /** Per CPU: the first record of each window and every Nth record of that CPU (for TSC seeks). */
   private readonly perCpu = new Map<number, Samples>();
+  private readonly perCpuCapacity: number;
 
-  constructor(every = DEFAULT_EVERY) {
+  /** `fileBytes`, when known, sizes the columns up front (see capacities). */
+  constructor(every = DEFAULT_EVERY, fileBytes = 0) {
     this.every = Math.max(1, every);
+    const cap = capacities(fileBytes, this.every);
+    this.wOffset = f64(cap.windows);
+    this.wCpu = u32(cap.windows);
+    this.wLength = f64(cap.windows);
+    this.wFirst = f64(cap.windows);
+    this.wTscHi = u32(cap.windows);
+    this.wTscLo = u32(cap.windows);
+    this.wKnown = u8(cap.windows);
+    this.global = samples(cap.global);
+    this.perCpuCapacity = cap.perCpu;
   }
 
   get windowCount(): number {
@@ -113,7 +138,7 @@ export class SparseIndex {
         this.wTscHi.push(w.tscHi);
         this.wTscLo.push(w.tscLo);
         this.wKnown.push(w.tscKnown ? 1 : 0);
-        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, samples());
+        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, samples(this.perCpuCapacity));
         next?.onWindow?.(w);
       },
       onProblem: (p) => {
@@ -218,7 +243,7 @@ export async function buildIndex(
   reader: PageReader,
   options: { every?: number; also?: FramerSink; onProgress?: (offset: number) => void } = {},
 ): Promise<SparseIndex> {
-  const index = new SparseIndex(options.every);
+  const index = new SparseIndex(options.every, reader.size);
   index.fileSize = reader.size;
   const sink = index.sink(options.also);
   const framer = new TraceFramer(sink);
