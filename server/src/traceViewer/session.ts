@@ -276,8 +276,22 @@ export class TraceSession {
     const start = this.index.framerForRecord(first, sink);
     if (!start) return out;
     skip = start.skip;
-    await this.feed(start.framer, this.reader);
+    await this.feedInTurn(start.framer);
     return out;
+  }
+
+  /** Seeks on `reader` one after another (see feedInTurn). */
+  private readerTurn: Promise<void> = Promise.resolve();
+
+  /**
+   * Feeds `framer` from the shared random-access reader once the seeks before it are done. The
+   * reader has one chunk buffer: when the webview's rows and a detail overlapped, one seek's read
+   * overwrote the chunk the other was framing, and the detail pane showed the wrong record.
+   */
+  private feedInTurn(framer: TraceFramer): Promise<void> {
+    const turn = this.readerTurn.then(() => this.feed(framer, this.reader));
+    this.readerTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   private async feed(framer: TraceFramer, reader: PageReader): Promise<void> {

@@ -189,6 +189,22 @@ describe('trace viewer session on bad files', () => {
     rmSync(dirname(t.path), { recursive: true, force: true });
   });
 
+  it('answers requests that overlap in time as it answers them one by one', async () => {
+    // The webview asks for rows while a detail is being read: both seek the same reader.
+    const t = writeTestTrace(300, 200);
+    const s = await TraceSession.open(t.path, 'z', () => undefined, 64);
+    assert.ok(s instanceof TraceSession);
+    await s.built;
+    const at = Array.from({ length: 40 }, (_, k) => (k * 7919) % t.written.length);
+    const [details, rows] = await Promise.all([Promise.all(at.map((i) => s.detail(i))), Promise.all(at.map((i) => s.rows(i, 3)))]);
+    at.forEach((i, k) => {
+      assert.equal(details[k]?.offset, t.written[i]!.offset, `detail of record ${i}`);
+      assert.deepEqual(rows[k]!.rows.map((r) => r.offset), t.written.slice(i, i + 3).map((w) => w.offset), `rows from record ${i}`);
+    });
+    await s.close();
+    rmSync(dirname(t.path), { recursive: true, force: true });
+  });
+
   it('serves rows while the index is still being built', async () => {
     const t = writeTestTrace(300, 200);
     const s = await TraceSession.open(t.path, 'y', () => undefined, 64);

@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { SkipArena } from './skipKernel';
 
 export interface Chunk {
-  /** Bytes from `base` on; valid until the next call on the same reader. */
+  /** Bytes from `base` on; valid until the next call on the same reader. Calls must not overlap: one read overwrites the chunk another is using. */
   buf: Buffer;
   base: number;
   /** No bytes follow this chunk. */
