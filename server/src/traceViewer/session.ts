@@ -88,6 +88,8 @@ export class TraceSession {
   private readonly filters = new Map<string, FilterRun>();
   private nextFilter = 1;
   private closed = false;
+  /** Seeks on `reader` one after another (see feedInTurn). */
+  private readerTurn: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -97,8 +99,7 @@ export class TraceSession {
     onProgress: (p: TraceIndexProgress) => void,
     readonly session: string,
   ) {
-    this.index = new SparseIndex(every);
-    this.index.fileSize = reader.size;
+    this.index = new SparseIndex(every, reader.size);
     this.built = this.build(onProgress);
   }
 
@@ -280,24 +281,21 @@ export class TraceSession {
     return out;
   }
 
-  /** Seeks on `reader` one after another (see feedInTurn). */
-  private readerTurn: Promise<void> = Promise.resolve();
-
   /**
    * Feeds `framer` from the shared random-access reader once the seeks before it are done. The
    * reader has one chunk buffer: when the webview's rows and a detail overlapped, one seek's read
    * overwrote the chunk the other was framing, and the detail pane showed the wrong record.
    */
   private feedInTurn(framer: TraceFramer): Promise<void> {
-    const turn = this.readerTurn.then(() => this.feed(framer, this.reader));
+    const turn = this.readerTurn.then(() => this.feed(framer));
     this.readerTurn = turn.catch(() => undefined);
     return turn;
   }
 
-  private async feed(framer: TraceFramer, reader: PageReader): Promise<void> {
+  private async feed(framer: TraceFramer): Promise<void> {
     try {
       for (;;) {
-        const chunk = await reader.chunkAt(framer.pos, MAX_RECORD);
+        const chunk = await this.reader.chunkAt(framer.pos, MAX_RECORD);
         if (framer.feed(chunk.buf, chunk.base, chunk.eof) !== FeedStatus.NeedMore) return;
       }
     } catch {

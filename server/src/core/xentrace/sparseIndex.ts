@@ -51,7 +51,11 @@ const samples = (n: number): Samples => ({ offset: f64(n), record: f64(n), windo
  */
 function capacities(bytes: number, every: number): { global: number; perCpu: number; windows: number } {
   const global = Math.min(Math.ceil(bytes / 4 / every) + 1, 1 << 20);
-  return { global: Math.max(64, global), perCpu: Math.max(64, Math.min(global, 1 << 14)), windows: Math.max(256, Math.min(Math.ceil(bytes / 4096) + 1, 1 << 16)) };
+  return {
+    global: Math.max(64, global),
+    perCpu: Math.max(64, Math.min(global, 1 << 14)),
+    windows: Math.max(256, Math.min(Math.ceil(bytes / 4096) + 1, 1 << 16)),
+  };
 }
 
 export interface TraceIndexStats {
@@ -83,9 +87,10 @@ export class SparseIndex {
   private readonly perCpu = new Map<number, Samples>();
   private readonly perCpuCapacity: number;
 
-  /** `fileBytes`, when known, sizes the columns up front (see capacities). */
+  /** `fileBytes`, when known, is the file's size and sizes the columns up front (see capacities). */
   constructor(every = DEFAULT_EVERY, fileBytes = 0) {
     this.every = Math.max(1, every);
+    this.fileSize = fileBytes;
     const cap = capacities(fileBytes, this.every);
     this.wOffset = f64(cap.windows);
     this.wCpu = u32(cap.windows);
@@ -244,7 +249,6 @@ export async function buildIndex(
   options: { every?: number; also?: FramerSink; onProgress?: (offset: number) => void } = {},
 ): Promise<SparseIndex> {
   const index = new SparseIndex(options.every, reader.size);
-  index.fileSize = reader.size;
   const sink = index.sink(options.also);
   const framer = new TraceFramer(sink);
   // Without another consumer, only the samples need to reach the sink, and whole windows can be
