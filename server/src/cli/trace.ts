@@ -29,9 +29,9 @@ dump   one record per line. Text: CPU, TSC (* = inherited from an earlier record
 stats  records per CPU, class, event and domain, lost records, first and last TSC,
        and an estimate of the TSC frequency when the trace has scheduler records.
 
---jobs N    threads formatting a file-order dump without --event (default: up
-            to 4 for files over 32 MiB, one per CPU; 1 for smaller ones). The
-            output is the same.
+--jobs N    threads formatting a dump without --event (default: up to 4 for
+            files over 32 MiB, one per CPU; 1 for smaller ones). The output is
+            the same.
 --progress  report progress on stderr.
 Exit status: 0 clean; 1 unreadable or not a trace, or problems found (records
 before and after a problem are still printed; problems go to stderr with offsets).`;
@@ -139,11 +139,12 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
   let records = 0;
   const jobs = o.jobs ?? (reader.size >= PARALLEL_FROM ? Math.min(availableParallelism(), 4) : 1);
-  // With --event most records are framed and dropped, and every worker would frame them all; text
-  // deltas are also to the previous printed record of a CPU, which only one thread knows then.
-  if (o.order === 'file' && jobs > 1 && o.events.length === 0) {
+  // With --event most records are framed (or merged) and dropped, and every worker would do that
+  // for all of them; in file order text deltas are also to the previous printed record of a CPU,
+  // which only one thread knows then.
+  if (jobs > 1 && o.events.length === 0) {
     const r = await parallelDump(
-      { file: o.file, json: o.json, cpu: o.cpu, events: o.events, progress: o.progress, workers: jobs, blockRecords: BLOCK_RECORDS },
+      { file: o.file, order: o.order, json: o.json, cpu: o.cpu, events: o.events, progress: o.progress, workers: jobs, blockRecords: BLOCK_RECORDS },
       (b, written) => out.writeBytes(b, written),
       (off) => progress.update(off),
     );

@@ -71,6 +71,35 @@ describe('parallel trace dump', () => {
     assert.deepEqual(got.problems.map((p) => `xenscope trace: ${file}: ${p}\n`).join(''), want.err);
   });
 
+  it('time order, text and JSON, 3 workers, blocks of 1000 printed records: byte for byte the one-thread merge', async () => {
+    for (const json of [false, true]) {
+      const want = await oneThread(S1, '--order', 'time', ...(json ? ['--json'] : []));
+      const got = await threads({ file: S1, order: 'time', json, workers: 3, blockRecords: 1000 });
+      assert.equal(got.records, 180466);
+      assert.ok(got.out.length > 0 && got.out === want.out, `${json ? 'JSON' : 'text'} output differs`);
+      // It is a merge: the output differs from file order.
+      assert.ok(got.out !== (await oneThread(S1, ...(json ? ['--json'] : []))).out);
+    }
+  });
+
+  it('time order with --cpu, lost records, and a corrupt truncated trace: the same lines and problems', async () => {
+    const cpu = await threads({ file: S1, order: 'time', cpu: 5, blockRecords: 777 });
+    assert.ok(cpu.out.length > 0 && cpu.out === (await oneThread(S1, '--order', 'time', '--cpu', '5')).out);
+    const lost = await threads({ file: LOST, order: 'time', blockRecords: 7 });
+    assert.ok(lost.out === (await oneThread(LOST, '--order', 'time')).out);
+    const { buf } = syntheticTrace({ seed: 11, cpus: 4, windows: 40, recordsPerWindow: 50 });
+    const file = path.join(dir, 'bad-time.trace');
+    const bad = Buffer.from(buf.subarray(0, buf.length - 6));
+    const mid = bad.indexOf(Buffer.from([0x03, 0xf0, 0x01, 0x20]), bad.length >> 1);
+    bad.writeUInt32LE(0x7ffffffe, mid + 8);
+    fs.writeFileSync(file, bad);
+    const want = await oneThread(file, '--order', 'time');
+    const got = await threads({ file, order: 'time', blockRecords: 13 });
+    assert.ok(got.out.length > 0 && got.out === want.out);
+    assert.ok(got.problems.length >= 2);
+    assert.deepEqual(got.problems.map((p) => `xenscope trace: ${file}: ${p}\n`).join(''), want.err);
+  });
+
   it('the CLI takes --jobs and checks it', async () => {
     let err = '';
     const code = await main(['trace', 'dump', S1, '--jobs', '0'], { stdout: () => undefined, stderr: (t) => void (err += t) });

@@ -186,6 +186,11 @@ export class RecordTextWriter {
     this.line(r.cpu, r.tscKnown, r.tscHi, r.tscLo, r.tscInherited, r.event, r.extra);
   }
 
+  /** A record another writer prints (a parallel time-order dump): only the deltas move on. */
+  skip(r: TraceRecord): void {
+    if (r.tscKnown) this.prevTsc.set(r.cpu, r.tscHi < 0x200000 ? r.tscHi * 0x100000000 + r.tscLo : (BigInt(r.tscHi) << 32n) | BigInt(r.tscLo));
+  }
+
   private line(cpu: number, tscKnown: boolean, hi: number, lo: number, inherited: boolean, event: number, words: readonly number[]): void {
     const out = this.out;
     const plan = planFor(event, words);
