@@ -137,8 +137,11 @@ async function main(): Promise<void> {
     console.log(`trace stats (1 GiB):         ${(gen.records / stats.seconds / 1e6).toFixed(2)} M records/s (${stats.seconds.toFixed(1)} s), peak RSS ${(stats.maxRssKiB / 1024).toFixed(0)} MB`);
 
     if (args.includes('--time-order')) {
-      const tdump = timed(process.execPath, [cli, 'trace', 'dump', file, '--json', '--order', 'time'], '/dev/null');
-      console.log(`trace dump --json --order time: ${(gen.records / tdump.seconds / 1e6).toFixed(2)} M records/s, peak RSS ${(tdump.maxRssKiB / 1024).toFixed(0)} MB`);
+      // Default threads (each runs the whole merge and formats its blocks), then one.
+      for (const jobs of [[], ['--jobs', '1']]) {
+        const tdump = timed(process.execPath, [cli, 'trace', 'dump', file, '--json', '--order', 'time', ...jobs], '/dev/null');
+        console.log(`trace dump --json --order time${jobs.length ? ' --jobs 1' : ''}: ${(gen.records / tdump.seconds / 1e6).toFixed(2)} M records/s (${tdump.seconds.toFixed(1)} s), peak RSS ${(tdump.maxRssKiB / 1024).toFixed(0)} MB`);
+      }
     }
 
     // The real fixture, where xenalyze --dump-all was measured at ~1.3 M records/s.
