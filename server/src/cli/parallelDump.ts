@@ -158,15 +158,20 @@ function creditedPort(port: MessagePort): { post: (bytes: Uint8Array) => Promise
   return { post, spare };
 }
 
+/** The trace's reader, or undefined once the worker has reported why it cannot be read. */
+async function openOrReport(file: string, port: MessagePort): Promise<PageReader | undefined> {
+  const reader = await PageReader.open(file);
+  if (reader instanceof PageReader) return reader;
+  port.postMessage({ kind: 'done', records: 0, problems: [{ offset: 0, kind: 'truncated', message: reader.error }], problemCount: 1 } satisfies FromWorker);
+  return undefined;
+}
+
 /** The worker's side in file order: frames the whole file, formats its own blocks, posts them in order. */
 async function runDumpWorker(job: WorkerJob): Promise<void> {
   const port = parentPort!;
   const { post, spare } = creditedPort(port);
-  const reader = await PageReader.open(job.file);
-  if (!(reader instanceof PageReader)) {
-    port.postMessage({ kind: 'done', records: 0, problems: [{ offset: 0, kind: 'truncated', message: reader.error }], problemCount: 1 } satisfies FromWorker);
-    return;
-  }
+  const reader = await openOrReport(job.file, port);
+  if (!reader) return;
   const problems: TraceProblem[] = [];
   let problemCount = 0;
   const out = new ByteWriter(PIECE);
@@ -246,11 +251,8 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
 async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
   const port = parentPort!;
   const { post, spare } = creditedPort(port);
-  const reader = await PageReader.open(job.file);
-  if (!(reader instanceof PageReader)) {
-    port.postMessage({ kind: 'done', records: 0, problems: [{ offset: 0, kind: 'truncated', message: reader.error }], problemCount: 1 } satisfies FromWorker);
-    return;
-  }
+  const reader = await openOrReport(job.file, port);
+  if (!reader) return;
   const onProgress = job.me === 0 && job.progress ? (offset: number) => port.postMessage({ kind: 'progress', offset } satisfies FromWorker) : undefined;
   const index = await buildIndex(reader, { onProgress }).finally(() => reader.close());
   const out = new ByteWriter(PIECE);
