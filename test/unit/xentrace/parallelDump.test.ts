@@ -32,6 +32,17 @@ async function threads(job: Partial<DumpJob> & { file: string }): Promise<{ out:
   return { out: Buffer.concat(parts).toString('utf8'), problems: r.problems.map((p) => `offset ${p.offset}: ${p.message}`), records: r.records };
 }
 
+/** A synthetic trace with a window length corrupted in the middle and the tail cut inside a record. */
+function corruptTrace(name: string, seed: number, cpus: number): string {
+  const { buf } = syntheticTrace({ seed, cpus, windows: 40, recordsPerWindow: 50 });
+  const file = path.join(dir, name);
+  const bad = Buffer.from(buf.subarray(0, buf.length - 6));
+  const mid = bad.indexOf(Buffer.from([0x03, 0xf0, 0x01, 0x20]), bad.length >> 1);
+  bad.writeUInt32LE(0x7ffffffe, mid + 8);
+  fs.writeFileSync(file, bad);
+  return file;
+}
+
 describe('parallel trace dump', () => {
   it('the 8-CPU fixture, text and JSON, 3 workers, blocks of 1000 records: byte for byte the one-thread output', async () => {
     for (const json of [false, true]) {
@@ -57,13 +68,7 @@ describe('parallel trace dump', () => {
   });
 
   it('a corrupt, truncated trace: the same lines and the same problems', async () => {
-    const { buf } = syntheticTrace({ seed: 9, cpus: 3, windows: 40, recordsPerWindow: 50 });
-    // Corrupt a window length in the middle and cut the tail inside a record.
-    const file = path.join(dir, 'bad.trace');
-    const bad = Buffer.from(buf.subarray(0, buf.length - 6));
-    const mid = bad.indexOf(Buffer.from([0x03, 0xf0, 0x01, 0x20]), bad.length >> 1);
-    bad.writeUInt32LE(0x7ffffffe, mid + 8);
-    fs.writeFileSync(file, bad);
+    const file = corruptTrace('bad.trace', 9, 3);
     const want = await oneThread(file);
     const got = await threads({ file, blockRecords: 13 });
     assert.ok(got.out === want.out);
@@ -87,12 +92,7 @@ describe('parallel trace dump', () => {
     assert.ok(cpu.out.length > 0 && cpu.out === (await oneThread(S1, '--order', 'time', '--cpu', '5')).out);
     const lost = await threads({ file: LOST, order: 'time', blockRecords: 7 });
     assert.ok(lost.out === (await oneThread(LOST, '--order', 'time')).out);
-    const { buf } = syntheticTrace({ seed: 11, cpus: 4, windows: 40, recordsPerWindow: 50 });
-    const file = path.join(dir, 'bad-time.trace');
-    const bad = Buffer.from(buf.subarray(0, buf.length - 6));
-    const mid = bad.indexOf(Buffer.from([0x03, 0xf0, 0x01, 0x20]), bad.length >> 1);
-    bad.writeUInt32LE(0x7ffffffe, mid + 8);
-    fs.writeFileSync(file, bad);
+    const file = corruptTrace('bad-time.trace', 11, 4);
     const want = await oneThread(file, '--order', 'time');
     const got = await threads({ file, order: 'time', blockRecords: 13 });
     assert.ok(got.out.length > 0 && got.out === want.out);
