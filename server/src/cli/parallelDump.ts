@@ -11,7 +11,7 @@ import { PageReader } from '../core/xentrace/pageReader';
 import { writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
 import { RecordTextWriter } from '../core/xentrace/recordText';
 import { buildIndex } from '../core/xentrace/sparseIndex';
-import { timeOrderedBatches } from '../core/xentrace/timeOrder';
+import { TimeMerge, type TimeHead } from '../core/xentrace/timeOrder';
 import { scanTrace } from '../core/xentrace/traceReader';
 import { eventFilter } from '../core/xentrace/eventFilter';
 
@@ -268,24 +268,39 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
   const endBlocksBefore = (limit: number) => {
     for (; toEnd < limit; toEnd += N) port.postMessage({ kind: 'blockEnd', block: toEnd } satisfies FromWorker);
   };
-  for await (const batch of timeOrderedBatches(job.file, index, { cpus: job.cpu === undefined ? undefined : [job.cpu] })) {
-    for (const r of batch) {
-      if (accept && !accept.test(r.event)) continue;
-      const b = Math.floor(printed++ / B);
-      if (b % N !== job.me) {
-        if (!job.json) text.skip(r);
-        continue;
-      }
-      if (b !== writing) {
-        // The previous block's bytes go first, then its end.
-        if (out.pos > 0) await post(out.take(spare.pop()));
-        endBlocksBefore(b);
-        writing = b;
-      }
-      if (job.json) writeRecordJson(r, out);
-      else text.record(r);
-      if (out.free < 8192) await post(out.take(spare.pop()));
+  // Records are formatted from the merge's head only for our blocks: the others are compared,
+  // counted and (in text) move the deltas on, with no object made for them. The visitor stops
+  // before a record of a new block of ours (the previous one's bytes and end go first) and before
+  // one that might not fit; the merge shows that record again.
+  let pending = false;
+  const visit = (h: TimeHead): boolean => {
+    if (accept && !accept.test(h.event)) return true;
+    const b = Math.floor(printed / B);
+    if (b % N !== job.me) {
+      printed++;
+      if (!job.json) text.skipTsc(h.cpu, h.tscKnown, h.tscHi, h.tscLo);
+      return true;
     }
+    if ((b !== writing && (out.pos > 0 || toEnd < b)) || out.free < 8192) return !(pending = true);
+    writing = b;
+    printed++;
+    const r = h.record();
+    if (job.json) writeRecordJson(r, out);
+    else text.record(r);
+    return true;
+  };
+  const merge = await TimeMerge.open(job.file, index, { cpus: job.cpu === undefined ? undefined : [job.cpu] });
+  try {
+    for (let more = true; more; ) {
+      more = await merge.run(visit);
+      if (pending) {
+        if (out.pos > 0) await post(out.take(spare.pop()));
+        endBlocksBefore(Math.floor(printed / B));
+        pending = false;
+      }
+    }
+  } finally {
+    await merge.close();
   }
   if (out.pos > 0) await post(out.take(spare.pop()));
   endBlocksBefore(Math.ceil(printed / B));

@@ -7,10 +7,9 @@ import { UsageError } from './command';
 import { PageReader } from '../core/xentrace/pageReader';
 import { scanTrace } from '../core/xentrace/traceReader';
 import { buildIndex } from '../core/xentrace/sparseIndex';
-import { timeOrderedBatches } from '../core/xentrace/timeOrder';
+import { TimeMerge, type TimeHead } from '../core/xentrace/timeOrder';
 import { StatsCollector } from '../core/xentrace/stats';
 import { eventFilter } from '../core/xentrace/eventFilter';
-import type { TraceRecord } from '../core/xentrace/record';
 import { RecordTextWriter } from '../core/xentrace/recordText';
 import { writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
 import { ByteWriter } from '../core/xentrace/byteWriter';
@@ -131,11 +130,6 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   const flush = () => (bytes.pos > 0 ? out.writeBytes(bytes.take()) : undefined);
   const text = new RecordTextWriter(bytes);
   const words = new PayloadScratch();
-  const emit = (r: TraceRecord) => {
-    if (o.json) writeRecordJson(r, bytes);
-    else text.record(r);
-    return roomFor() ? undefined : flush();
-  };
   const progress = new Progress(io, o.progress, reader.size, o.order === 'time' ? 'indexing' : 'reading');
   let records = 0;
   const jobs = o.jobs ?? (reader.size >= PARALLEL_FROM ? Math.min(availableParallelism(), 4) : 1);
@@ -178,12 +172,20 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     records = index.records;
     problemCount = index.problemCount;
     problems.push(...index.problems.slice(0, 20));
-    for await (const batch of timeOrderedBatches(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] })) {
-      for (const r of batch) {
-        if (accept && !accept.test(r.event)) continue;
-        const wait = emit(r);
-        if (wait) await wait;
-      }
+    // From the merge's head: a record --event drops is never made into an object.
+    const visit = (h: TimeHead) => {
+      if (accept && !accept.test(h.event)) return true;
+      if (!roomFor()) return false; // shown again after the flush
+      const r = h.record();
+      if (o.json) writeRecordJson(r, bytes);
+      else text.record(r);
+      return true;
+    };
+    const merge = await TimeMerge.open(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] });
+    try {
+      while (await merge.run(visit)) await flush();
+    } finally {
+      await merge.close();
     }
   }
   await flush();

@@ -187,8 +187,8 @@ export class RecordTextWriter {
   }
 
   /** A record another writer prints (a parallel time-order dump): only the deltas move on. */
-  skip(r: TraceRecord): void {
-    if (r.tscKnown) this.prevTsc.set(r.cpu, r.tscHi < 0x200000 ? r.tscHi * 0x100000000 + r.tscLo : (BigInt(r.tscHi) << 32n) | BigInt(r.tscLo));
+  skipTsc(cpu: number, tscKnown: boolean, hi: number, lo: number): void {
+    if (tscKnown) this.prevTsc.set(cpu, hi < 0x200000 ? hi * 0x100000000 + lo : (BigInt(hi) << 32n) | BigInt(lo));
   }
 
   private line(cpu: number, tscKnown: boolean, hi: number, lo: number, inherited: boolean, event: number, words: readonly number[]): void {
