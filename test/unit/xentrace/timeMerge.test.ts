@@ -23,15 +23,20 @@ async function fileOrder(file: string): Promise<TraceRecord[]> {
   return out;
 }
 
+/** Indexes `file` and opens the merge over all its CPUs. */
+async function openMerge(file: string): Promise<TimeMerge> {
+  const reader = await PageReader.open(file);
+  assert.ok(reader instanceof PageReader);
+  const index = await buildIndex(reader);
+  await reader.close();
+  return TimeMerge.open(file, index);
+}
+
 describe('TimeMerge', () => {
   it('shows a declined record again: every record once, in compareTime order, with its own fields', async () => {
     // Expected: the file-order records sorted by compareTime (a stable sort, not the merge).
     const expected = (await fileOrder(S1)).sort(compareTime);
-    const reader = await PageReader.open(S1);
-    assert.ok(reader instanceof PageReader);
-    const index = await buildIndex(reader);
-    await reader.close();
-    const merge = await TimeMerge.open(S1, index);
+    const merge = await openMerge(S1);
     const seen: TraceRecord[] = [];
     let declined = -1;
     let runs = 0;
@@ -71,11 +76,7 @@ describe('TimeMerge', () => {
     const file = path.join(dir, 'ties.trace');
     fs.writeFileSync(file, Buffer.concat(parts));
     try {
-      const reader = await PageReader.open(file);
-      assert.ok(reader instanceof PageReader);
-      const index = await buildIndex(reader);
-      await reader.close();
-      const merge = await TimeMerge.open(file, index);
+      const merge = await openMerge(file);
       const order: number[] = [];
       while (await merge.run((h) => order.push(h.record().i) > 0));
       await merge.close();
