@@ -74,7 +74,9 @@ const mb = (bytes: number, s: number) => bytes / 1e6 / s;
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child-index') return childIndex(args[1]!);
-  const gib = Number(args[args.indexOf('--gib') + 1] || 1);
+  const gibAt = args.indexOf('--gib');
+  const gib = gibAt >= 0 ? Number(args[gibAt + 1]) : 1;
+  if (!(gib > 0)) throw new Error(`--gib needs a size in GiB, not '${args[gibAt + 1]}'`);
   const keep = args.includes('--keep');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-trace-bench-'));
   const file = path.join(dir, 'synthetic.trace');
