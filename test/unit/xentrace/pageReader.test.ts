@@ -51,6 +51,22 @@ describe('PageReader', () => {
     }
   });
 
+  it('prefetch: a scan that starts where the reads were started, or elsewhere, gets the right bytes', async () => {
+    for (const [prefetchAt, startAt] of [[0, 0], [5000, 5000], [0, 70000], [bytes.length - 10, 0]] as const) {
+      const reader = await open(4096);
+      reader.prefetch(prefetchAt);
+      reader.prefetch(prefetchAt + 1); // a second call while reads are in flight changes nothing
+      let offset = startAt;
+      for (let k = 0; k < 40 && offset < bytes.length; k++) {
+        const chunk = await reader.chunkAt(offset, 40, true);
+        check(chunk, 40);
+        if (chunk.eof) break;
+        offset = chunk.base + chunk.buf.length - 7;
+      }
+      await reader.close();
+    }
+  });
+
   it('gives the right bytes when random reads interleave with a sequential scan', async () => {
     const reader = await open(8192);
     let offset = 0;

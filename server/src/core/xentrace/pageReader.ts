@@ -116,6 +116,16 @@ export class PageReader {
     return got;
   }
 
+  /**
+   * Starts the reads of a sequential scan that will begin at `offset`, before its first chunkAt:
+   * the caller sets up meanwhile (the index pass builds its columns while the first 2 MiB arrive).
+   */
+  prefetch(offset: number): void {
+    if (this.chunkLen !== 0 || this.ahead.length !== 0) return;
+    this.chunkBase = offset;
+    this.startReadAhead(offset);
+  }
+
   /** Keeps READ_AHEAD reads in flight after `end` (the current chunk's end). */
   private startReadAhead(end: number): void {
     let from = this.ahead.length > 0 ? this.ahead[this.ahead.length - 1]!.base + this.chunkSize : end;

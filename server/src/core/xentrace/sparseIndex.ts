@@ -47,7 +47,10 @@ const samples = (n: number): Samples => ({ offset: f64(n), record: f64(n), windo
  * nothing until written, so the room is free; growing by doubling instead copied every column
  * into fresh memory, and each fresh page is a page fault (10–14 µs on this VM). First build of
  * 1 GiB in a fresh process, 5 runs each: 5,850 → 5,390 minor faults (median); no wall-time
- * difference this noisy machine could show.
+ * difference this noisy machine could show. The per-CPU columns are under glibc's mmap threshold
+ * (64 KiB at 16,384 u32s), so they come from the heap zeroed: 8 CPUs' worth take ~5 ms before the
+ * first record. Starting them at 1,024 and doubling cut that to 1 ms but made the 1 GiB build
+ * slower (median of 12 fresh runs each: 285 → 306 ms), so they stay.
  */
 function capacities(bytes: number, every: number): { global: number; perCpu: number; windows: number } {
   const global = Math.min(Math.ceil(bytes / 4 / every) + 1, 1 << 20);
@@ -248,6 +251,9 @@ export async function buildIndex(
   reader: PageReader,
   options: { every?: number; also?: FramerSink; onProgress?: (offset: number) => void } = {},
 ): Promise<SparseIndex> {
+  // The first reads run while the columns are set up (~5 ms in a fresh process; 1 GiB builds
+  // won 8 and 9 of two sets of 12 paired fresh runs, by ~2 ms median).
+  reader.prefetch(0);
   const index = new SparseIndex(options.every, reader.size);
   const sink = index.sink(options.also);
   const framer = new TraceFramer(sink);
