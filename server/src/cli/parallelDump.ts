@@ -272,7 +272,6 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
   // counted and (in text) move the deltas on, with no object made for them. The visitor stops
   // before a record of a new block of ours (the previous one's bytes and end go first) and before
   // one that might not fit; the merge shows that record again.
-  let pending = false;
   const visit = (h: TimeHead): boolean => {
     if (accept && !accept.test(h.event)) return true;
     const b = Math.floor(printed / B);
@@ -281,7 +280,7 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
       if (!job.json) text.skipTsc(h.cpu, h.tscKnown, h.tscHi, h.tscLo);
       return true;
     }
-    if ((b !== writing && (out.pos > 0 || toEnd < b)) || out.free < 8192) return !(pending = true);
+    if ((b !== writing && (out.pos > 0 || toEnd < b)) || out.free < 8192) return false;
     writing = b;
     printed++;
     const r = h.record();
@@ -289,19 +288,10 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
     else text.record(r);
     return true;
   };
-  const merge = await TimeMerge.open(job.file, index, { cpus: job.cpu === undefined ? undefined : [job.cpu] });
-  try {
-    for (let more = true; more; ) {
-      more = await merge.run(visit);
-      if (pending) {
-        if (out.pos > 0) await post(out.take(spare.pop()));
-        endBlocksBefore(Math.floor(printed / B));
-        pending = false;
-      }
-    }
-  } finally {
-    await merge.close();
-  }
+  await TimeMerge.visitAll(job.file, index, { cpus: job.cpu === undefined ? undefined : [job.cpu] }, visit, async () => {
+    if (out.pos > 0) await post(out.take(spare.pop()));
+    endBlocksBefore(Math.floor(printed / B));
+  });
   if (out.pos > 0) await post(out.take(spare.pop()));
   endBlocksBefore(Math.ceil(printed / B));
   port.postMessage({ kind: 'done', records: index.records, problems: index.problems.slice(0, 20), problemCount: index.problemCount } satisfies FromWorker);

@@ -181,12 +181,7 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
       else text.record(r);
       return true;
     };
-    const merge = await TimeMerge.open(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] });
-    try {
-      while (await merge.run(visit)) await flush();
-    } finally {
-      await merge.close();
-    }
+    await TimeMerge.visitAll(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] }, visit, flush);
   }
   await flush();
   await out.flush();

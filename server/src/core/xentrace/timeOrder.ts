@@ -241,6 +241,19 @@ export class TimeMerge {
   async close(): Promise<void> {
     for (const r of this.readers.splice(0)) await r.close();
   }
+
+  /**
+   * Opens a merge, shows every record to `visit` (see run), awaits `onStop` each time `visit`
+   * declines one before showing it again, and closes the merge.
+   */
+  static async visitAll(path: string, index: SparseIndex, options: TimeOrderOptions, visit: (head: TimeHead) => boolean, onStop: () => Promise<void> | void): Promise<void> {
+    const merge = await TimeMerge.open(path, index, options);
+    try {
+      while (await merge.run(visit)) await onStop();
+    } finally {
+      await merge.close();
+    }
+  }
 }
 
 /** Negative when `a` comes before `b` in time order. */
