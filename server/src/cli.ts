@@ -60,6 +60,7 @@ if (require.main === module && isMainThread) {
     stdout: (t) => process.stdout.write(t),
     stdoutBytes: (b, written) => process.stdout.write(b, written && (() => written())),
     stderr: (t) => process.stderr.write(t),
+    stderrIsTerminal: process.stderr.isTTY === true,
   };
   // EPIPE (e.g. `xenscope trace dump … | head`) is a normal way for a reader to stop.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

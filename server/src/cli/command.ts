@@ -17,6 +17,10 @@ export interface CliIo {
    * string. `written` is called once the bytes may be reused.
    */
   stdoutBytes?: (bytes: Uint8Array, written?: () => void) => void;
+  /** stderr is a terminal (the real CLI sets it): long runs then report progress unasked. */
+  stderrIsTerminal?: boolean;
+  /** Milliseconds clock for progress reports (tests pass their own); Date.now otherwise. */
+  now?: () => number;
 }
 
 /** Thrown for bad command lines; printed as `xenscope: message` with exit code 2. */

@@ -37,7 +37,7 @@ interface WorkerJob extends DumpJob {
 type FromWorker =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'blockEnd'; block: number }
-  | { kind: 'progress'; offset: number }
+  | { kind: 'progress'; report: ProgressReport }
   | { kind: 'done'; records: number; problems: TraceProblem[]; problemCount: number; ioError?: string };
 
 /** Output pieces a worker may have in flight before it waits for the main thread (4 MiB). */
@@ -51,6 +51,11 @@ const PIECE = 1 << 19;
  */
 const TIME_WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
+/** How far a dump is: bytes read (framing, indexing) or records merged (time order). */
+export type ProgressReport = { bytes: number } | { records: number; of: number };
+/** A time-order dump reports its merge every 65,536 records (a mask: PROGRESS_EVERY + 1 is a power of two). */
+export const PROGRESS_EVERY = 0xffff;
+
 export interface DumpResult {
   records: number;
   problems: TraceProblem[];
@@ -61,7 +66,7 @@ export interface DumpResult {
  * Runs the dump on `job.workers` threads; `write` gets each piece of output in order (and may
  * return a promise to push back). Problems come from worker 0 (every worker frames everything).
  */
-export async function parallelDump(job: DumpJob, write: (bytes: Uint8Array, written: () => void) => Promise<void> | undefined, onProgress?: (offset: number) => void): Promise<DumpResult> {
+export async function parallelDump(job: DumpJob, write: (bytes: Uint8Array, written: () => void) => Promise<void> | undefined, onProgress?: (p: ProgressReport) => void): Promise<DumpResult> {
   // Bundled, this module is dist/cli.js; under tsx (the unit tests) it is this .ts file, which a
   // worker can load only through tsx's require hook.
   const entry = __filename;
@@ -116,7 +121,7 @@ export async function parallelDump(job: DumpJob, write: (bytes: Uint8Array, writ
       } else if (m.kind === 'blockEnd') {
         if (m.block !== block) throw new Error(`worker ${me} ended block ${m.block} while block ${block} was being written`);
         block++;
-      } else if (m.kind === 'progress') onProgress?.(m.offset);
+      } else if (m.kind === 'progress') onProgress?.(m.report);
       else {
         done.add(me);
         if (me === 0) result = m;
@@ -218,7 +223,7 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
   let ioError: string | undefined;
   try {
     for (;;) {
-      const summary = await scanTrace(reader, sink, { framer, onProgress: job.me === 0 && job.progress ? (offset) => port.postMessage({ kind: 'progress', offset } satisfies FromWorker) : undefined });
+      const summary = await scanTrace(reader, sink, { framer, onProgress: job.me === 0 && job.progress ? (bytes) => port.postMessage({ kind: 'progress', report: { bytes } } satisfies FromWorker) : undefined });
       ioError = summary.ioError;
       if (boundary >= 0) {
         // The previous block's bytes, its end (and the ends of ours in between, if empty), then
@@ -253,7 +258,8 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
   const { post, spare } = creditedPort(port);
   const reader = await openOrReport(job.file, port);
   if (!reader) return;
-  const onProgress = job.me === 0 && job.progress ? (offset: number) => port.postMessage({ kind: 'progress', offset } satisfies FromWorker) : undefined;
+  const reports = job.me === 0 && job.progress;
+  const onProgress = reports ? (bytes: number) => port.postMessage({ kind: 'progress', report: { bytes } } satisfies FromWorker) : undefined;
   const index = await buildIndex(reader, { onProgress }).finally(() => reader.close());
   const out = new ByteWriter(PIECE);
   const text = new RecordTextWriter(out);
@@ -272,13 +278,19 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
   // counted and (in text) move the deltas on, with no object made for them. The visitor stops
   // before a record of a new block of ours (the previous one's bytes and end go first) and before
   // one that might not fit; the merge shows that record again.
+  let merged = 0;
+  /** Counts a record the visitor took (not one it declines: that one comes again). */
+  const took = (): true => {
+    if ((++merged & PROGRESS_EVERY) === 0 && reports) port.postMessage({ kind: 'progress', report: { records: merged, of: index.records } } satisfies FromWorker);
+    return true;
+  };
   const visit = (h: TimeHead): boolean => {
-    if (accept && !accept.test(h.event)) return true;
+    if (accept && !accept.test(h.event)) return took();
     const b = Math.floor(printed / B);
     if (b % N !== job.me) {
       printed++;
       if (!job.json) text.skipTsc(h.cpu, h.tscKnown, h.tscHi, h.tscLo);
-      return true;
+      return took();
     }
     if ((b !== writing && (out.pos > 0 || toEnd < b)) || out.free < 8192) return false;
     writing = b;
@@ -286,7 +298,7 @@ async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
     const r = h.record();
     if (job.json) writeRecordJson(r, out);
     else text.record(r);
-    return true;
+    return took();
   };
   await TimeMerge.visitAll(job.file, index, { cpus: job.cpu === undefined ? undefined : [job.cpu] }, visit, async () => {
     if (out.pos > 0) await post(out.take(spare.pop()));

@@ -1,7 +1,7 @@
 // `xenscope trace dump|stats`: the trace core on the command line.
 import { availableParallelism } from 'node:os';
 import { BufferedOutput } from './bufferedOutput';
-import { parallelDump } from './parallelDump';
+import { parallelDump, PROGRESS_EVERY, type ProgressReport } from './parallelDump';
 import type { CliCommand, CliIo } from './command';
 import { UsageError } from './command';
 import { PageReader } from '../core/xentrace/pageReader';
@@ -15,8 +15,8 @@ import { writeRecordJson, writeViewJson } from '../core/xentrace/recordJson';
 import { ByteWriter } from '../core/xentrace/byteWriter';
 import { PayloadScratch, TraceFramer, type FramerSink, type TraceProblem } from '../core/xentrace/framer';
 
-const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--jobs N] [--progress]
-       xenscope trace stats FILE [--json] [--progress]
+const USAGE = `usage: xenscope trace dump FILE [--order file|time] [--cpu N] [--event NAME|0xID|CLASS]… [--json] [--jobs N] [--[no-]progress]
+       xenscope trace stats FILE [--json] [--[no-]progress]
 
 dump   one record per line. Text: CPU, TSC (* = inherited from an earlier record
        on that CPU, - = none yet), delta to the previous record on that CPU, name,
@@ -31,9 +31,13 @@ stats  records per CPU, class, event and domain, lost records, first and last TS
 --jobs N    threads formatting a dump without --event (default: up to 4 for
             files over 32 MiB, one per CPU; 1 for smaller ones). The output is
             the same.
---progress  report progress on stderr.
+--progress, --no-progress
+            report progress on stderr, or never (default: when stderr is a
+            terminal, from a run's first second on).
 Exit status: 0 clean; 1 unreadable or not a trace, or problems found (records
 before and after a problem are still printed; problems go to stderr with offsets).`;
+
+type ProgressMode = 'on' | 'off' | 'auto';
 
 interface Options {
   sub: 'dump' | 'stats';
@@ -42,7 +46,7 @@ interface Options {
   cpu: number | undefined;
   events: string[];
   json: boolean;
-  progress: boolean;
+  progress: ProgressMode;
   /** Worker threads for a file-order dump; undefined = by file size and CPUs. */
   jobs: number | undefined;
 }
@@ -50,7 +54,7 @@ interface Options {
 function parseArgs(args: string[]): Options {
   const [sub, ...rest] = args;
   if (sub !== 'dump' && sub !== 'stats') throw new UsageError(sub === undefined ? 'missing subcommand (dump or stats)' : `unknown subcommand '${sub}'`);
-  const o: Options = { sub, file: '', order: 'file', cpu: undefined, events: [], json: false, progress: false, jobs: undefined };
+  const o: Options = { sub, file: '', order: 'file', cpu: undefined, events: [], json: false, progress: 'auto', jobs: undefined };
   for (let k = 0; k < rest.length; k++) {
     const a = rest[k]!;
     const value = () => {
@@ -59,7 +63,8 @@ function parseArgs(args: string[]): Options {
       return v;
     };
     if (a === '--json') o.json = true;
-    else if (a === '--progress') o.progress = true;
+    else if (a === '--progress') o.progress = 'on';
+    else if (a === '--no-progress') o.progress = 'off';
     else if (a === '--order' && sub === 'dump') {
       const v = value();
       if (v !== 'file' && v !== 'time') throw new UsageError(`--order must be file or time, not '${v}'`);
@@ -82,24 +87,61 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
+/**
+ * Progress lines on stderr: with --progress always; on a terminal, unasked, once a run has taken a
+ * second. A run can have phases (a time-order dump indexes, then merges): each gets its own line.
+ */
 class Progress {
   private last = 0;
+  private printed = false;
+  readonly enabled: boolean;
+  private readonly now: () => number;
+  private readonly quietUntil: number;
+  private unit: 'MiB' | 'M records' = 'MiB';
   constructor(
     private readonly io: CliIo,
-    private readonly enabled: boolean,
-    private readonly total: number,
-    private readonly what: string,
-  ) {}
-  update(offset: number): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.last < 500) return;
-    this.last = now;
-    const pct = this.total > 0 ? Math.floor((100 * offset) / this.total) : 100;
-    this.io.stderr(`\r${this.what}: ${pct}% (${(offset / 1048576).toFixed(0)} of ${(this.total / 1048576).toFixed(0)} MiB)`);
+    mode: ProgressMode,
+    private total: number,
+    private what: string,
+  ) {
+    this.now = io.now ?? Date.now;
+    this.enabled = mode === 'on' || (mode === 'auto' && io.stderrIsTerminal === true);
+    this.quietUntil = mode === 'auto' ? this.now() + 1000 : 0;
   }
+  update(done: number): void {
+    if (!this.enabled) return;
+    const now = this.now();
+    if (now < this.quietUntil || now - this.last < 500) return;
+    this.last = now;
+    this.printed = true;
+    this.io.stderr(this.line(done));
+  }
+  /** A report from a worker thread (parallelDump). */
+  report(p: ProgressReport): void {
+    if ('bytes' in p) this.update(p.bytes);
+    else {
+      this.phase('merging', p.of, 'M records');
+      this.update(p.records);
+    }
+  }
+  /** Starts the next phase (once): the previous one's line, if any, ends at 100 %. */
+  phase(what: string, total: number, unit: 'MiB' | 'M records'): void {
+    if (what === this.what) return;
+    this.end();
+    this.what = what;
+    this.total = total;
+    this.unit = unit;
+    this.last = 0;
+  }
+  /** Ends a progress line that was started (at 100 %: the last report may be from 90 %). */
   end(): void {
-    if (this.enabled && this.last !== 0) this.io.stderr('\n');
+    if (this.printed) this.io.stderr(`${this.line(this.total)}\n`);
+    this.printed = false;
+  }
+  private line(done: number): string {
+    const pct = this.total > 0 ? Math.floor((100 * done) / this.total) : 100;
+    const amount = this.unit === 'MiB' ? `${(done / 1048576).toFixed(0)} of ${(this.total / 1048576).toFixed(0)}` : `${(done / 1e6).toFixed(1)} of ${(this.total / 1e6).toFixed(1)}`;
+    return `\r${this.what}: ${pct}% (${amount} ${this.unit})`;
   }
 }
 
@@ -138,9 +180,9 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
   // which only one thread knows then.
   if (jobs > 1 && o.events.length === 0) {
     const r = await parallelDump(
-      { file: o.file, order: o.order, json: o.json, cpu: o.cpu, events: o.events, progress: o.progress, workers: jobs, blockRecords: BLOCK_RECORDS },
+      { file: o.file, order: o.order, json: o.json, cpu: o.cpu, events: o.events, progress: progress.enabled, workers: jobs, blockRecords: BLOCK_RECORDS },
       (b, written) => out.writeBytes(b, written),
-      (off) => progress.update(off),
+      (p) => progress.report(p),
     );
     records = r.records;
     problemCount = r.problemCount;
@@ -172,14 +214,20 @@ async function dump(o: Options, io: CliIo, reader: PageReader): Promise<number> 
     records = index.records;
     problemCount = index.problemCount;
     problems.push(...index.problems.slice(0, 20));
+    progress.phase('merging', index.records, 'M records');
+    let merged = 0;
+    const took = (): true => {
+      if ((++merged & PROGRESS_EVERY) === 0) progress.update(merged);
+      return true;
+    };
     // From the merge's head: a record --event drops is never made into an object.
     const visit = (h: TimeHead) => {
-      if (accept && !accept.test(h.event)) return true;
-      if (!roomFor()) return false; // shown again after the flush
+      if (accept && !accept.test(h.event)) return took();
+      if (!roomFor()) return false; // not taken: shown again after the flush
       const r = h.record();
       if (o.json) writeRecordJson(r, bytes);
       else text.record(r);
-      return true;
+      return took();
     };
     await TimeMerge.visitAll(o.file, index, { cpus: o.cpu === undefined ? undefined : [o.cpu] }, visit, flush);
   }

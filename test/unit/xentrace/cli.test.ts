@@ -125,6 +125,23 @@ describe('progress', () => {
     assert.match(withP.err, /reading: \d+% \(\d+ of 4 MiB\)/);
     assert.equal((await run('trace', 'stats', S1)).err, '');
   });
+
+  /** Runs with stderr on a terminal and a clock that moves `step` ms each time it is read. */
+  async function onTerminal(step: number, ...argv: string[]): Promise<string> {
+    let err = '';
+    let t = Date.now(); // a real clock's values: the first report is not held back by the 500 ms throttle
+    await main(argv, { stdout: () => undefined, stderr: (s) => void (err += s), stderrIsTerminal: true, now: () => (t += step) });
+    return err;
+  }
+
+  it('on a terminal, unasked: nothing for a run under a second, progress once it takes longer; --no-progress never', async () => {
+    assert.equal(await onTerminal(1, 'trace', 'stats', S1), '');
+    assert.match(await onTerminal(700, 'trace', 'stats', S1), /^\rreading: \d+% \(\d+ of 4 MiB\)[^]*\n$/);
+    // A time-order dump: the index pass's line, then the merge's, each ending at 100 %.
+    const time = await onTerminal(700, 'trace', 'dump', S1, '--order', 'time', '--json');
+    assert.match(time, /^\rindexing: \d+% [^]*\rindexing: 100% \(4 of 4 MiB\)\n\rmerging: \d+% \([\d.]+ of 0\.2 M records\)[^]*\rmerging: 100% \(0\.2 of 0\.2 M records\)\n$/);
+    assert.equal(await onTerminal(700, 'trace', 'stats', S1, '--no-progress'), '');
+  });
 });
 
 describe('xenscope trace stats', () => {

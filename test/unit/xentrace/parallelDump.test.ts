@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../server/src/cli';
-import { parallelDump, type DumpJob } from '../../../server/src/cli/parallelDump';
+import { parallelDump, type DumpJob, type ProgressReport } from '../../../server/src/cli/parallelDump';
 import { syntheticTrace } from '../../xentrace-gen/synthetic';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -98,6 +98,17 @@ describe('parallel trace dump', () => {
     assert.ok(got.out.length > 0 && got.out === want.out);
     assert.ok(got.problems.length >= 2);
     assert.deepEqual(got.problems.map((p) => `xenscope trace: ${file}: ${p}\n`).join(''), want.err);
+  });
+
+  it('progress from the workers: bytes while indexing, then records merged out of all of them', async () => {
+    const reports: ProgressReport[] = [];
+    await parallelDump({ file: S1, order: 'time', json: true, cpu: undefined, events: [], progress: true, workers: 2, blockRecords: 1000 }, (_b, written) => void written(), (p) => reports.push(p));
+    const bytes = reports.flatMap((p) => ('bytes' in p ? [p.bytes] : []));
+    const merged = reports.flatMap((p) => ('records' in p ? [p] : []));
+    assert.ok(bytes.length > 0 && bytes.every((b, k) => b > 0 && b <= fs.statSync(S1).size && (k === 0 || b >= bytes[k - 1]!)));
+    // One report per 65,536 records merged: 180,466 records give two.
+    assert.deepEqual(merged.map((p) => [p.records, p.of]), [[65536, 180466], [131072, 180466]]);
+    assert.ok(reports.findIndex((p) => 'records' in p) > reports.findLastIndex((p) => 'bytes' in p), 'the merge comes after the index');
   });
 
   it('the CLI takes --jobs and checks it', async () => {
