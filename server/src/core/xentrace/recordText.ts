@@ -157,6 +157,9 @@ function writeOps(ops: readonly TextOp[], words: readonly number[], out: ByteWri
 }
 
 /** Writes text lines; keeps each CPU's last printed TSC for the deltas. */
+/** A TSC as the deltas keep it: a number below 2^53, a bigint above. */
+const tscValue = (hi: number, lo: number): number | bigint => (hi < 0x200000 ? hi * 0x100000000 + lo : (BigInt(hi) << 32n) | BigInt(lo));
+
 export class RecordTextWriter {
   /** The TSC as a number while it is below 2^53 (always, in practice), else a bigint. */
   private readonly prevTsc = new Map<number, number | bigint>();
@@ -175,10 +178,9 @@ export class RecordTextWriter {
    * every record of a CPU is printed (no --event filter).
    */
   restartDeltas(states: ReadonlyMap<number, { hi: number; lo: number; known: boolean }>, v: RecordView): void {
-    const value = (hi: number, lo: number) => (hi < 0x200000 ? hi * 0x100000000 + lo : (BigInt(hi) << 32n) | BigInt(lo));
     this.prevTsc.clear();
-    for (const [cpu, st] of states) if (st.known) this.prevTsc.set(cpu, value(st.hi, st.lo));
-    if (v.prevTscKnown) this.prevTsc.set(v.cpu, value(v.prevTscHi, v.prevTscLo));
+    for (const [cpu, st] of states) if (st.known) this.prevTsc.set(cpu, tscValue(st.hi, st.lo));
+    if (v.prevTscKnown) this.prevTsc.set(v.cpu, tscValue(v.prevTscHi, v.prevTscLo));
     else this.prevTsc.delete(v.cpu);
   }
 
@@ -188,7 +190,7 @@ export class RecordTextWriter {
 
   /** A record another writer prints (a parallel time-order dump): only the deltas move on. */
   skipTsc(cpu: number, tscKnown: boolean, hi: number, lo: number): void {
-    if (tscKnown) this.prevTsc.set(cpu, hi < 0x200000 ? hi * 0x100000000 + lo : (BigInt(hi) << 32n) | BigInt(lo));
+    if (tscKnown) this.prevTsc.set(cpu, tscValue(hi, lo));
   }
 
   private line(cpu: number, tscKnown: boolean, hi: number, lo: number, inherited: boolean, event: number, words: readonly number[]): void {
