@@ -45,9 +45,9 @@ const CREDITS = 8;
 const PIECE = 1 << 19;
 
 /**
- * A time-order worker makes an object per record; V8's default young generation then grew each
- * worker by ~15 MB more, and two of them put a 1 GiB dump at 204 MB peak RSS. At 16 MB: 30 MB less
- * on 256 MB, ~10 % slower.
+ * Measured when a time-order worker still made an object per record (before the columnar merge):
+ * V8's default young generation grew each worker by ~15 MB more, and two of them put a 1 GiB dump
+ * at 204 MB peak RSS. At 16 MB: 30 MB less on 256 MB, ~10 % slower. Not re-measured since.
  */
 const TIME_WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
@@ -171,19 +171,37 @@ async function openOrReport(file: string, port: MessagePort): Promise<PageReader
   return undefined;
 }
 
-/** The worker's side in file order: frames the whole file, formats its own blocks, posts them in order. */
-async function runDumpWorker(job: WorkerJob): Promise<void> {
+/** What both workers start with; undefined once the worker has reported that the trace cannot be read. */
+async function startWorker(job: WorkerJob) {
   const port = parentPort!;
   const { post, spare } = creditedPort(port);
   const reader = await openOrReport(job.file, port);
-  if (!reader) return;
+  if (!reader) return undefined;
+  const out = new ByteWriter(PIECE);
+  const filter = job.events.length > 0 ? eventFilter(job.events) : undefined;
+  /** Worker 0 reports progress (when asked): every worker reads the whole trace. */
+  const reports = job.me === 0 && job.progress;
+  return {
+    port,
+    post,
+    spare,
+    reader,
+    out,
+    text: new RecordTextWriter(out),
+    accept: filter && !('error' in filter) ? filter : undefined,
+    reports,
+    onBytes: reports ? (bytes: number) => port.postMessage({ kind: 'progress', report: { bytes } } satisfies FromWorker) : undefined,
+  };
+}
+
+/** The worker's side in file order: frames the whole file, formats its own blocks, posts them in order. */
+async function runDumpWorker(job: WorkerJob): Promise<void> {
+  const started = await startWorker(job);
+  if (!started) return;
+  const { port, post, spare, reader, out, text, accept, onBytes } = started;
   const problems: TraceProblem[] = [];
   let problemCount = 0;
-  const out = new ByteWriter(PIECE);
-  const text = new RecordTextWriter(out);
   const words = new PayloadScratch();
-  const filter = job.events.length > 0 ? eventFilter(job.events) : undefined;
-  const accept = filter && !('error' in filter) ? filter : undefined;
   const N = job.workers;
   const B = job.blockRecords;
   /** The block being written, and where the next one's output starts in `out` (-1: not yet). */
@@ -223,7 +241,7 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
   let ioError: string | undefined;
   try {
     for (;;) {
-      const summary = await scanTrace(reader, sink, { framer, onProgress: job.me === 0 && job.progress ? (bytes) => port.postMessage({ kind: 'progress', report: { bytes } } satisfies FromWorker) : undefined });
+      const summary = await scanTrace(reader, sink, { framer, onProgress: onBytes });
       ioError = summary.ioError;
       if (boundary >= 0) {
         // The previous block's bytes, its end (and the ends of ours in between, if empty), then
@@ -254,17 +272,10 @@ async function runDumpWorker(job: WorkerJob): Promise<void> {
  * its blocks (B printed records each; the others only move the text deltas on), posts them in order.
  */
 async function runTimeDumpWorker(job: WorkerJob): Promise<void> {
-  const port = parentPort!;
-  const { post, spare } = creditedPort(port);
-  const reader = await openOrReport(job.file, port);
-  if (!reader) return;
-  const reports = job.me === 0 && job.progress;
-  const onProgress = reports ? (bytes: number) => port.postMessage({ kind: 'progress', report: { bytes } } satisfies FromWorker) : undefined;
-  const index = await buildIndex(reader, { onProgress }).finally(() => reader.close());
-  const out = new ByteWriter(PIECE);
-  const text = new RecordTextWriter(out);
-  const filter = job.events.length > 0 ? eventFilter(job.events) : undefined;
-  const accept = filter && !('error' in filter) ? filter : undefined;
+  const started = await startWorker(job);
+  if (!started) return;
+  const { port, post, spare, reader, out, text, accept, reports, onBytes } = started;
+  const index = await buildIndex(reader, { onProgress: onBytes }).finally(() => reader.close());
   const N = job.workers;
   const B = job.blockRecords;
   /** Our next block to end, the block being written (−1: none yet), records printed by all. */
