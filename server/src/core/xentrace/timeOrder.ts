@@ -5,10 +5,9 @@ import { FeedStatus, MAX_RECORD, TraceFramer, type FramerSink } from './framer';
 import { PageReader } from './pageReader';
 import type { SparseIndex } from './sparseIndex';
 import { TraceRecord } from './record';
-import { EVENT_MASK } from './eventIds';
+import { EVENT_MASK, EXTRA_MAX } from './eventIds';
 
 const BATCH = 512;
-const MAX_WORDS = 7;
 
 /**
  * One CPU's next records, in columns: the merge compares and steps over them without an object per
@@ -25,7 +24,7 @@ class CpuCursor {
   private readonly index = new Float64Array(BATCH);
   private readonly offset = new Float64Array(BATCH);
   private readonly header = new Uint32Array(BATCH);
-  private readonly words = new Uint32Array(BATCH * MAX_WORDS);
+  private readonly words = new Uint32Array(BATCH * EXTRA_MAX);
   private w = 0;
   private readonly framer: TraceFramer;
   private done = false;
@@ -59,7 +58,7 @@ class CpuCursor {
         this.index[k] = v.index;
         this.offset[k] = v.offset;
         this.header[k] = v.header;
-        for (let j = 0; j < v.nWords; j++) this.words[k * MAX_WORDS + j] = v.buf.readUInt32LE(v.payloadAt + 4 * j);
+        for (let j = 0; j < v.nWords; j++) this.words[k * EXTRA_MAX + j] = v.buf.readUInt32LE(v.payloadAt + 4 * j);
         return this.n < BATCH;
       },
     };
@@ -121,7 +120,7 @@ class CpuCursor {
     const k = this.at;
     const h = this.header[k]!;
     const extra = new Array<number>((h >>> 28) & 7);
-    for (let j = 0; j < extra.length; j++) extra[j] = this.words[k * MAX_WORDS + j]!;
+    for (let j = 0; j < extra.length; j++) extra[j] = this.words[k * EXTRA_MAX + j]!;
     const f = this.flags[k]!;
     return new TraceRecord(this.index[k]!, this.offset[k]!, this.cpu, h, this.hi[k]!, this.lo[k]!, (f & 1) !== 0, (f & 2) !== 0, extra);
   }
