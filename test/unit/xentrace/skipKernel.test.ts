@@ -113,10 +113,9 @@ describe('whole windows listed two at a time (the index pass)', () => {
   // The index built by the paired walk must equal the one the general path builds record by
   // record (a plain Buffer: no WebAssembly, no listing), column for column, on traces with wrap
   // padding, lost records, empty windows, windows that straddle chunk seams, corruption and cuts.
-  type Col = { data: ArrayLike<number>; length: number };
-  type Samples = Record<'offset' | 'record' | 'window' | 'tscHi' | 'tscLo' | 'known', Col>;
-  const used = (c: Col) => Array.from(c.data).slice(0, c.length);
-  const samples = (s: Samples) => Object.fromEntries(Object.entries(s).map(([k, c]) => [k, used(c)]));
+  const COLUMNS = ['offset', 'record', 'window', 'tscHi', 'tscLo', 'known'] as const;
+  type Samples = Record<(typeof COLUMNS)[number], ArrayLike<number>> & { length: number };
+  const samples = (s: Samples) => Object.fromEntries(COLUMNS.map((k) => [k, Array.from(s[k]).slice(0, s.length)]));
 
   async function bothWays(buf: Buffer, every: number, chunk: number) {
     const { buildIndex, SparseIndex } = await import('../../../server/src/core/xentrace/sparseIndex');

@@ -5,41 +5,12 @@ import { FeedStatus, MAX_RECORD, TraceFramer, type FramerSink, type TraceProblem
 import type { PageReader } from './pageReader';
 import { recordFromView, scanTrace } from './traceReader';
 import type { TraceRecord } from './record';
-
-/** Growable column of numbers. */
-class Column<T extends Float64Array | Uint32Array | Uint8Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.make(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = v;
-  }
-}
-const f64 = (n: number) => new Column(new Float64Array(n), (m) => new Float64Array(m));
-const u32 = (n: number) => new Column(new Uint32Array(n), (m) => new Uint32Array(m));
-const u8 = (n: number) => new Column(new Uint8Array(n), (m) => new Uint8Array(m));
+import { SampleTable, WindowTable } from './indexTables';
 
 /** Records per sample: a seek decodes at most this many records. */
 export const DEFAULT_EVERY = 1024;
 /** Problems kept in the index; the count goes on. */
 const MAX_KEPT_PROBLEMS = 1000;
-
-interface Samples {
-  offset: Column<Float64Array>;
-  record: Column<Float64Array>;
-  window: Column<Uint32Array>;
-  tscHi: Column<Uint32Array>;
-  tscLo: Column<Uint32Array>;
-  known: Column<Uint8Array>;
-}
-const samples = (n: number): Samples => ({ offset: f64(n), record: f64(n), window: u32(n), tscHi: u32(n), tscLo: u32(n), known: u8(n) });
 
 /**
  * Starting capacities for a file of `bytes`: room for as many samples and windows as the file can
@@ -47,10 +18,8 @@ const samples = (n: number): Samples => ({ offset: f64(n), record: f64(n), windo
  * nothing until written, so the room is free; growing by doubling instead copied every column
  * into fresh memory, and each fresh page is a page fault (10–14 µs on this VM). First build of
  * 1 GiB in a fresh process, 5 runs each: 5,850 → 5,390 minor faults (median); no wall-time
- * difference this noisy machine could show. The per-CPU columns are under glibc's mmap threshold
- * (64 KiB at 16,384 u32s), so they come from the heap zeroed: 8 CPUs' worth take ~5 ms before the
- * first record. Starting them at 1,024 and doubling cut that to 1 ms but made the 1 GiB build
- * slower (median of 12 fresh runs each: 285 → 306 ms), so they stay.
+ * difference this noisy machine could show. The tables' storage is not zeroed (indexTables.ts),
+ * so the per-CPU tables, which are under glibc's mmap threshold, cost no faults up front either.
  */
 function capacities(bytes: number, every: number): { global: number; perCpu: number; windows: number } {
   const global = Math.min(Math.ceil(bytes / 4 / every) + 1, 1 << 20);
@@ -76,18 +45,11 @@ export class SparseIndex {
   readonly problems: TraceProblem[] = [];
   fileSize = 0;
   ioError: string | undefined;
-  // Windows.
-  private readonly wOffset: Column<Float64Array>;
-  private readonly wCpu: Column<Uint32Array>;
-  private readonly wLength: Column<Float64Array>;
-  private readonly wFirst: Column<Float64Array>;
-  private readonly wTscHi: Column<Uint32Array>;
-  private readonly wTscLo: Column<Uint32Array>;
-  private readonly wKnown: Column<Uint8Array>;
+  private readonly windows: WindowTable;
   /** Every Nth record in file order. */
-  private readonly global: Samples;
+  private readonly global: SampleTable;
   /** Per CPU: the first record of each window and every Nth record of that CPU (for TSC seeks). */
-  private readonly perCpu = new Map<number, Samples>();
+  private readonly perCpu = new Map<number, SampleTable>();
   private readonly perCpuCapacity: number;
 
   /** `fileBytes`, when known, is the file's size and sizes the columns up front (see capacities). */
@@ -95,31 +57,26 @@ export class SparseIndex {
     this.every = Math.max(1, every);
     this.fileSize = fileBytes;
     const cap = capacities(fileBytes, this.every);
-    this.wOffset = f64(cap.windows);
-    this.wCpu = u32(cap.windows);
-    this.wLength = f64(cap.windows);
-    this.wFirst = f64(cap.windows);
-    this.wTscHi = u32(cap.windows);
-    this.wTscLo = u32(cap.windows);
-    this.wKnown = u8(cap.windows);
-    this.global = samples(cap.global);
+    this.windows = new WindowTable(cap.windows);
+    this.global = new SampleTable(cap.global);
     this.perCpuCapacity = cap.perCpu;
   }
 
   get windowCount(): number {
-    return this.wOffset.length;
+    return this.windows.length;
   }
 
   window(w: number): WindowInfo {
+    const t = this.windows;
     return {
       index: w,
-      offset: this.wOffset.data[w]!,
-      cpu: this.wCpu.data[w]!,
-      length: this.wLength.data[w]!,
-      firstRecord: this.wFirst.data[w]!,
-      tscHi: this.wTscHi.data[w]!,
-      tscLo: this.wTscLo.data[w]!,
-      tscKnown: this.wKnown.data[w] === 1,
+      offset: t.offset[w]!,
+      cpu: t.cpu[w]!,
+      length: t.bytes[w]!,
+      firstRecord: t.firstRecord[w]!,
+      tscHi: t.tscHi[w]!,
+      tscLo: t.tscLo[w]!,
+      tscKnown: t.known[w] === 1,
     };
   }
 
@@ -130,7 +87,7 @@ export class SparseIndex {
   /** Window indices of one CPU, in file order. */
   windowsOf(cpu: number): number[] {
     const out: number[] = [];
-    for (let w = 0; w < this.wCpu.length; w++) if (this.wCpu.data[w] === cpu) out.push(w);
+    for (let w = 0; w < this.windows.length; w++) if (this.windows.cpu[w] === cpu) out.push(w);
     return out;
   }
 
@@ -139,14 +96,8 @@ export class SparseIndex {
     let lastWindowSampled = -1;
     return {
       onWindow: (w) => {
-        this.wOffset.push(w.offset);
-        this.wCpu.push(w.cpu);
-        this.wLength.push(w.length);
-        this.wFirst.push(w.firstRecord);
-        this.wTscHi.push(w.tscHi);
-        this.wTscLo.push(w.tscLo);
-        this.wKnown.push(w.tscKnown ? 1 : 0);
-        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, samples(this.perCpuCapacity));
+        this.windows.push(w.offset, w.cpu, w.length, w.firstRecord, w.tscHi, w.tscLo, w.tscKnown);
+        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, new SampleTable(this.perCpuCapacity));
         next?.onWindow?.(w);
       },
       onProblem: (p) => {
@@ -156,11 +107,11 @@ export class SparseIndex {
       },
       onRecord: (v) => {
         const globalSample = v.index % this.every === 0;
-        if (globalSample) push(this.global, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+        if (globalSample) this.global.push(v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
         // Per CPU: each window's first record and the global samples that fall in its windows
         // (windows are contiguous, so a CPU's samples are never more than `every` records apart).
         if (globalSample || lastWindowSampled !== v.windowIndex) {
-          push(this.perCpu.get(v.cpu)!, v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
+          this.perCpu.get(v.cpu)!.push(v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
           lastWindowSampled = v.windowIndex;
         }
         this.records = v.index + 1;
@@ -171,15 +122,15 @@ export class SparseIndex {
 
   /** A framer positioned at the sample at or before record `i`, plus how many records to skip. */
   framerForRecord(i: number, sink: FramerSink): { framer: TraceFramer; skip: number } | undefined {
-    if (i < 0 || i >= this.records || this.global.offset.length === 0) return undefined;
-    const k = Math.min(Math.floor(i / this.every), this.global.offset.length - 1);
-    return { framer: this.framerAt(this.global, k, sink), skip: i - this.global.record.data[k]! };
+    if (i < 0 || i >= this.records || this.global.length === 0) return undefined;
+    const k = Math.min(Math.floor(i / this.every), this.global.length - 1);
+    return { framer: this.framerAt(this.global, k, sink), skip: i - this.global.record[k]! };
   }
 
-  private framerAt(s: Samples, k: number, sink: FramerSink): TraceFramer {
+  private framerAt(s: SampleTable, k: number, sink: FramerSink): TraceFramer {
     const withWindows: FramerSink = {
       ...sink,
-      windowTsc: (w) => (w < this.windowCount ? { hi: this.wTscHi.data[w]!, lo: this.wTscLo.data[w]!, known: this.wKnown.data[w] === 1 } : undefined),
+      windowTsc: (w) => (w < this.windowCount ? { hi: this.windows.tscHi[w]!, lo: this.windows.tscLo[w]!, known: this.windows.known[w] === 1 } : undefined),
     };
     const framer = new TraceFramer(withWindows);
     const at = sampleAt(s, k);
@@ -193,16 +144,16 @@ export class SparseIndex {
    */
   cpuStartForTsc(cpu: number, tsc: bigint): SamplePoint | undefined {
     const s = this.perCpu.get(cpu);
-    if (!s || s.offset.length === 0) return undefined;
+    if (!s || s.length === 0) return undefined;
     const hiW = Number(tsc >> 32n);
     const loW = Number(tsc & 0xffffffffn);
     let lo = 0;
-    let hi = s.offset.length - 1;
+    let hi = s.length - 1;
     let best = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const known = s.known.data[mid] === 1;
-      const below = !known || s.tscHi.data[mid]! < hiW || (s.tscHi.data[mid] === hiW && s.tscLo.data[mid]! < loW);
+      const known = s.known[mid] === 1;
+      const below = !known || s.tscHi[mid]! < hiW || (s.tscHi[mid] === hiW && s.tscLo[mid]! < loW);
       if (below) {
         best = mid;
         lo = mid + 1;
@@ -226,24 +177,15 @@ export interface SamplePoint {
   known: boolean;
 }
 
-function sampleAt(s: Samples, k: number): SamplePoint {
+function sampleAt(s: SampleTable, k: number): SamplePoint {
   return {
-    window: s.window.data[k]!,
-    offset: s.offset.data[k]!,
-    record: s.record.data[k]!,
-    tscHi: s.tscHi.data[k]!,
-    tscLo: s.tscLo.data[k]!,
-    known: s.known.data[k] === 1,
+    window: s.window[k]!,
+    offset: s.offset[k]!,
+    record: s.record[k]!,
+    tscHi: s.tscHi[k]!,
+    tscLo: s.tscLo[k]!,
+    known: s.known[k] === 1,
   };
-}
-
-function push(s: Samples, offset: number, record: number, window: number, hi: number, lo: number, known: boolean): void {
-  s.offset.push(offset);
-  s.record.push(record);
-  s.window.push(window);
-  s.tscHi.push(hi);
-  s.tscLo.push(lo);
-  s.known.push(known ? 1 : 0);
 }
 
 /** Builds the index in one streaming pass. `also` sees every record too (e.g. statistics). */
