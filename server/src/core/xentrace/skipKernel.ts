@@ -57,8 +57,8 @@ const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 
 // Opcodes used below.
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, VOID = 0x40;
-const GET = 0x20, SET = 0x21, I32_CONST = 0x41, LOAD = 0x28, STORE = 0x36, SELECT = 0x1b, CALL = 0x10;
-const EQ = 0x46, LT_S = 0x48, GT_U = 0x4b, LE_U = 0x4d, GE_U = 0x4f, ADD = 0x6a, AND = 0x71, OR = 0x72, SHL = 0x74, SHR_S = 0x75, SHR_U = 0x76;
+const EQZ = 0x45, GET = 0x20, SET = 0x21, I32_CONST = 0x41, LOAD = 0x28, STORE = 0x36, SELECT = 0x1b, CALL = 0x10;
+const EQ = 0x46, LT_S = 0x48, GT_U = 0x4b, LE_U = 0x4d, GE_U = 0x4f, ADD = 0x6a, AND = 0x71, SHL = 0x74, SHR_S = 0x75, SHR_U = 0x76;
 const I32 = 0x7f;
 const c = (n: number) => [I32_CONST, ...sleb(n | 0)];
 
@@ -101,11 +101,7 @@ const body = [
 
 // Pushes a record's size in bytes (header, TSC if bit 31, 4 × the word count in bits 28–30).
 const sizeOf = (h: number) => [GET, h, ...c(26), SHR_U, ...c(28), AND, GET, h, ...c(28), SHR_U, ...c(8), AND, ADD, ...c(4), ADD];
-// Pushes 1 if event `ev` needs the general path or is padding (CPU_CHANGE, class 0, WRAP_BUFFER).
-const unusual = (ev: number) => [
-  GET, ev, ...c(TRC_TRACE_CPU_CHANGE), EQ, GET, ev, ...c(0xffff), LE_U, OR, GET, ev, ...c(TRC_TRACE_WRAP_BUFFER), EQ, OR,
-];
-/** Byte where `one` leaves the position-list end; walkN's results follow from byte 16. */
+/** Byte where `one` leaves the position-list end; walk's results follow from byte 16. */
 const ONE_P = 8, PAIR_RESULTS = 16;
 
 // one(r, end, p) → r. Byte offsets. Frames records from r until end or a record that needs the
@@ -135,51 +131,66 @@ const oneBody = [
   END,
 ];
 
-// walk(r0, end0, p0, r1, end1, p1, …): CHAINS windows' records listed at once, as `one` lists
-// them. A record's offset depends on the previous record's header, so one window's walk is a
-// chain of dependent loads; chains interleaved keep the CPU busy while each waits. Where any
-// window has an unusual record all leave the shared loop and `one` finishes each alone. Results
-// at PAIR_RESULTS: for each window, the byte reached and its list's end.
-// Locals: 3k r, 3k+1 end, 3k+2 p (params); then per chain h, size; then ev.
+// walk(r0, end0, r1, end1, …, p): CHAINS windows' records listed at once, as `one` lists them. A
+// record's offset depends on the previous record's header, so one window's walk is a chain of
+// dependent loads; chains interleaved keep the CPU busy while each waits. Where any window has an
+// unusual record all leave the shared loop and `one` finishes each alone. Every turn of the loop
+// lists one record per chain, so the chains share one list pointer p: chain k's list starts
+// `stride` bytes after chain k−1's, and the store's constant offset picks it.
+// Fewer instructions per record is what let a third chain pay (a fresh walk of a 2 MiB chunk in a
+// loop, throwaway script: two chains as before 460–740 M records/s, three like this 940–975):
+//   - no loop-top `r < end` test: a record that starts at the end also ends past it;
+//   - one mask for every unusual event: classes 0 and 1 (TRC_GEN: CPU_CHANGE, WRAP_BUFFER, lost
+//     records) leave the loop, and `one` takes each as before;
+//   - the next record's offset is (r + 4) + the payload's size, so r + 4 is ready before the load.
+// At r = end the header load reads the word after the window: arenas keep their lists after the
+// last buffer, so it is always inside the memory.
+// Results at PAIR_RESULTS: for each window, the byte reached and its list's end.
+// Locals: 2k r, 2k+1 end, 2·CHAINS p (params); then per chain the header and the next r.
 const ONE = 1;
 /**
- * Windows walked at once. Framing 1 GiB (throwaway script, 2 MiB reads): one chain 116–122 ms,
- * two 93–99 ms, three 99–101, four 105–109 (more state than the registers hold).
+ * Windows walked at once. The walk of 1 GiB with the loop above (throwaway script: the same 2 MiB
+ * chunk walked again and again): two chains 590–725 M records/s, three 940–975, four 750–1040
+ * (more state than the registers hold).
  */
-export const CHAINS = 2;
-function walkBody(n: number): number[] {
-  const r = (k: number) => 3 * k, e = (k: number) => 3 * k + 1, p = (k: number) => 3 * k + 2;
-  const h = (k: number) => 3 * n + 2 * k, sz = (k: number) => 3 * n + 2 * k + 1, ev = 5 * n;
+export const CHAINS = 3;
+/** Masks an event header's class bits 17–27: zero for classes 0 and 1. */
+const CLASS_ABOVE_1 = 0x0ffe0000;
+function walkBody(n: number, stride: number): number[] {
+  const r = (k: number) => 2 * k, e = (k: number) => 2 * k + 1, p = 2 * n;
+  const h = (k: number) => 2 * n + 1 + 2 * k, next = (k: number) => 2 * n + 2 + 2 * k;
   const each = (f: (k: number) => number[]) => Array.from({ length: n }, (_, k) => f(k)).flat();
   return [
-    1, 2 * n + 1, I32,
+    1, 2 * n, I32,
     BLOCK, VOID,
     LOOP, VOID,
-    ...each((k) => [GET, r(k), GET, e(k), GE_U, BR_IF, 1]),
     ...each((k) => [GET, r(k), LOAD, 2, 0, SET, h(k)]),
-    ...each((k) => [...sizeOf(h(k)), SET, sz(k)]),
-    ...each((k) => [GET, r(k), GET, sz(k), ADD, GET, e(k), GT_U, BR_IF, 1]),
-    ...each((k) => [GET, h(k), ...c(EVENT_MASK), AND, SET, ev, ...unusual(ev), BR_IF, 1]),
-    ...each((k) => [GET, p(k), GET, r(k), STORE, 2, 0, GET, p(k), ...c(4), ADD, SET, p(k)]),
-    ...each((k) => [GET, r(k), GET, sz(k), ADD, SET, r(k)]),
+    // next = (r + 4) + 4 × the word count in bits 28–30 + 8 if the TSC flag (bit 31) is set
+    ...each((k) => [GET, r(k), ...c(4), ADD, GET, h(k), ...c(26), SHR_U, ...c(28), AND, GET, h(k), ...c(28), SHR_U, ...c(8), AND, ADD, ADD, SET, next(k)]),
+    ...each((k) => [GET, next(k), GET, e(k), GT_U, BR_IF, 1]),
+    ...each((k) => [GET, h(k), ...c(CLASS_ABOVE_1), AND, EQZ, BR_IF, 1]),
+    ...each((k) => [GET, p, GET, r(k), STORE, 2, ...uleb(k * stride)]),
+    GET, p, ...c(4), ADD, SET, p,
+    ...each((k) => [GET, next(k), SET, r(k)]),
     BR, 0,
     END,
     END,
     ...each((k) => [
-      ...c(PAIR_RESULTS + 8 * k), GET, r(k), GET, e(k), GET, p(k), CALL, ONE, STORE, 2, 0,
+      ...c(PAIR_RESULTS + 8 * k), GET, r(k), GET, e(k), GET, p, ...c(k * stride), ADD, CALL, ONE, STORE, 2, 0,
       ...c(PAIR_RESULTS + 8 * k + 4), ...c(ONE_P), LOAD, 2, 0, STORE, 2, 0,
     ]),
     END,
   ];
 }
-const walkCode = walkBody(CHAINS);
 
-function moduleBytes(pages: number): Uint8Array {
+/** The module for a memory of `pages`, whose walk lists each chain's records `stride` bytes after the last's. */
+function moduleBytes(pages: number, stride: number): Uint8Array {
+  const walkCode = walkBody(CHAINS, stride);
   const code = (b: number[]) => [...uleb(b.length), ...b];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 (i32 i32 i32) → i32; 1 (i32 × 3·CHAINS) → ()
-    ...section(1, [2, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 3 * CHAINS, ...new Array<number>(3 * CHAINS).fill(I32), 0]),
+    // types: 0 (i32 i32 i32) → i32; 1 (i32 × (2·CHAINS + 1)) → ()
+    ...section(1, [2, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 2 * CHAINS + 1, ...new Array<number>(2 * CHAINS + 1).fill(I32), 0]),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x01, ...uleb(pages), ...uleb(pages)]),
     // functions: 0 skip, 1 one, 2 walk
     ...section(3, [3, 0, 0, 1]),
@@ -201,34 +212,38 @@ export class SkipArena {
   private readonly results: Int32Array;
   private readonly skipFn: (r: number, endW: number, limit: number) => number;
   private readonly walkFn: (...rEndP: number[]) => void;
-  /** Where walkPair lists record offsets (absolute byte addresses), and its room in bytes. */
+  /** Where walkWindows lists record offsets (absolute byte addresses): CHAINS lists of `listSlots` each. */
   private readonly lists: Uint32Array | undefined;
-  /** walkPair's results (one object, reused): words reached and records listed per window. */
+  private readonly listSlots: number;
   /** walkWindows' results (reused): per window, the word reached, records listed, first list slot. */
   readonly walked = { reached: new Array<number>(CHAINS).fill(0), count: new Array<number>(CHAINS).fill(0), list: new Array<number>(CHAINS).fill(0) };
-  private readonly walkArgs = new Array<number>(3 * CHAINS).fill(0);
+  private readonly walkArgs = new Array<number>(2 * CHAINS + 1).fill(0);
 
+  /** `listBytes`: each chain's list room, a multiple of 64. */
   private constructor(api: WasmApi, private readonly memory: WasmMemory, pages: number, listBytes: number) {
-    const instance = new api.Instance(new api.Module(moduleBytes(pages)), { env: { mem: memory } });
+    const instance = new api.Instance(new api.Module(moduleBytes(pages, listBytes)), { env: { mem: memory } });
     this.skipFn = instance.exports.skip as (r: number, endW: number, limit: number) => number;
     this.walkFn = instance.exports.walk as (...rEndP: number[]) => void;
     this.results = new Int32Array(memory.buffer, 0, RESULT_BYTES / 4);
+    this.listSlots = listBytes / 4;
     if (listBytes > 0) {
-      const at = memory.buffer.byteLength - listBytes;
-      this.lists = new Uint32Array(memory.buffer, at, listBytes / 4);
+      // At the end of the memory, after every buffer (the walk may read a word past a buffer).
+      const at = memory.buffer.byteLength - CHAINS * listBytes;
+      this.lists = new Uint32Array(memory.buffer, at, CHAINS * this.listSlots);
     }
     arenas.set(memory.buffer, this);
   }
 
   /**
-   * An arena for `bytes` of buffers, plus `listBytes` for walkPair's record lists (enough for a
-   * buffer's worth of records: its size); undefined where WebAssembly cannot provide one.
+   * An arena for `bytes` of buffers, plus `listBytes` per chain for walkWindows' record lists
+   * (enough for a buffer's worth of records: its size; only the pages written cost memory);
+   * undefined where WebAssembly cannot provide one.
    */
   static create(bytes: number, listBytes = 0): SkipArena | undefined {
     if (!wasmApi) return undefined;
     try {
       const lists = Math.ceil(listBytes / 64) * 64;
-      const pages = Math.ceil((bytes + RESULT_BYTES + 8 + lists) / PAGE);
+      const pages = Math.ceil((bytes + RESULT_BYTES + 8 + CHAINS * lists) / PAGE);
       return new SkipArena(wasmApi, new wasmApi.Memory({ initial: pages, maximum: pages }), pages, lists);
     } catch {
       return undefined;
@@ -257,7 +272,7 @@ export class SkipArena {
   /**
    * Lists the records of CHAINS windows of `words` (a view into this arena) at once: window k is
    * words [spans[2k], spans[2k+1]), listed up to its end or its first unusual record (see `one`).
-   * False when the lists would not fit. Results in `walked`; `listed(walked.list[k] + j)` is the
+   * False when a window has more words than a list has slots. Results in `walked`; `listed(walked.list[k] + j)` is the
    * word index (relative to `words`) of window k's record j.
    */
   walkWindows(words: Uint32Array, spans: readonly number[]): boolean {
@@ -266,16 +281,14 @@ export class SkipArena {
     const base = words.byteOffset;
     const args = this.walkArgs;
     const w = this.walked;
-    let slot = 0;
     for (let k = 0; k < CHAINS; k++) {
       const start = spans[2 * k]!, end = spans[2 * k + 1]!;
-      w.list[k] = slot;
-      args[3 * k] = base + start * 4;
-      args[3 * k + 1] = base + end * 4;
-      args[3 * k + 2] = lists.byteOffset + slot * 4;
-      slot += end - start;
+      if (end - start > this.listSlots) return false;
+      w.list[k] = k * this.listSlots;
+      args[2 * k] = base + start * 4;
+      args[2 * k + 1] = base + end * 4;
     }
-    if (slot > lists.length) return false;
+    args[2 * CHAINS] = lists.byteOffset;
     this.walkFn(...args);
     const r = this.results;
     for (let k = 0; k < CHAINS; k++) {
@@ -288,7 +301,7 @@ export class SkipArena {
 
   private listBase = 0;
 
-  /** Word index (relative to the last walkPair's `words`) of listed record `k`. */
+  /** Word index (relative to the last walkWindows' `words`) of listed record `k`. */
   listed(k: number): number {
     return (this.lists![k]! - this.listBase) >>> 2;
   }
