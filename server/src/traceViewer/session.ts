@@ -149,7 +149,7 @@ export class TraceSession {
         onProgress(this.progress());
       }
     };
-    const sink = this.index.sink({ onRecord: () => !this.closed });
+    const sink = this.index.sink({ onRecord: () => !this.closed, onSample: () => !this.closed });
     const framer = new TraceFramer(sink);
     framer.sampleEvery = this.index.every;
     framer.listWindows = true;

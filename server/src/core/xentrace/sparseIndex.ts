@@ -91,10 +91,24 @@ export class SparseIndex {
     return out;
   }
 
-  /** Sink that fills the index; exposed so one pass can also feed statistics. */
+  /**
+   * Sink that fills the index; exposed so one pass can also feed statistics. It takes the index
+   * pass's samples through onSample unless `next` wants views (has onRecord only).
+   */
   sink(next?: FramerSink): FramerSink {
     let lastWindowSampled = -1;
-    return {
+    const sample = (offset: number, index: number, windowIndex: number, cpu: number, hi: number, lo: number, known: boolean): void => {
+      const globalSample = index % this.every === 0;
+      if (globalSample) this.global.push(offset, index, windowIndex, hi, lo, known);
+      // Per CPU: each window's first record and the global samples that fall in its windows
+      // (windows are contiguous, so a CPU's samples are never more than `every` records apart).
+      if (globalSample || lastWindowSampled !== windowIndex) {
+        this.perCpu.get(cpu)!.push(offset, index, windowIndex, hi, lo, known);
+        lastWindowSampled = windowIndex;
+      }
+      this.records = index + 1;
+    };
+    const sink: FramerSink = {
       onWindow: (w) => {
         this.windows.push(w.offset, w.cpu, w.length, w.firstRecord, w.tscHi, w.tscLo, w.tscKnown);
         if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, new SampleTable(this.perCpuCapacity));
@@ -106,18 +120,17 @@ export class SparseIndex {
         next?.onProblem?.(p);
       },
       onRecord: (v) => {
-        const globalSample = v.index % this.every === 0;
-        if (globalSample) this.global.push(v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
-        // Per CPU: each window's first record and the global samples that fall in its windows
-        // (windows are contiguous, so a CPU's samples are never more than `every` records apart).
-        if (globalSample || lastWindowSampled !== v.windowIndex) {
-          this.perCpu.get(v.cpu)!.push(v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
-          lastWindowSampled = v.windowIndex;
-        }
-        this.records = v.index + 1;
+        sample(v.offset, v.index, v.windowIndex, v.cpu, v.tscHi, v.tscLo, v.tscKnown);
         return next ? next.onRecord(v) : true;
       },
     };
+    if (!next || next.onSample) {
+      sink.onSample = (offset, index, windowIndex, cpu, hi, lo, known) => {
+        sample(offset, index, windowIndex, cpu, hi, lo, known);
+        return next?.onSample ? next.onSample(offset, index, windowIndex, cpu, hi, lo, known) : true;
+      };
+    }
+    return sink;
   }
 
   /** A framer positioned at the sample at or before record `i`, plus how many records to skip. */
