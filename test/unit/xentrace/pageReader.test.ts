@@ -1,5 +1,6 @@
 // PageReader: every chunk it hands out equals the file's bytes at that offset, whether served by
-// a plain read, from the current chunk, or from the read-ahead with the previous chunk's tail.
+// a plain read, from the current chunk, by a synchronous sequential read or from the read-ahead
+// with the previous chunk's tail, and when a scan switches from the one to the other.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -20,9 +21,13 @@ describe('PageReader', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function open(chunk: number): Promise<PageReader> {
+  type Mode = 'sync' | 'ahead' | 'sync, then ahead';
+  const MODES: Mode[] = ['sync', 'ahead', 'sync, then ahead'];
+  async function open(chunk: number, mode: Mode = 'sync'): Promise<PageReader> {
     const r = await PageReader.open(file, chunk);
     assert.ok(r instanceof PageReader, 'opens');
+    if (mode === 'ahead') r.sequentialReads = 'ahead';
+    if (mode === 'sync, then ahead') r.slowReadMs = -1; // every read after the first is "slow": the 4th switches
     return r;
   }
 
@@ -33,9 +38,10 @@ describe('PageReader', () => {
     assert.equal(chunk.eof, chunk.base + chunk.buf.length >= bytes.length);
   }
 
-  it('scans sequentially with read-ahead, carrying tails of 0 to 40 bytes across chunks', async () => {
+  it('scans sequentially, carrying tails of 0 to 40 bytes across chunks', async () => {
+    for (const mode of MODES) {
     for (const chunkSize of [4096, 65536, 1 << 20]) {
-      const reader = await open(chunkSize);
+      const reader = await open(chunkSize, mode);
       let offset = 0;
       let seed = chunkSize;
       while (offset < bytes.length) {
@@ -47,28 +53,26 @@ describe('PageReader', () => {
         const tail = (seed >>> 8) % 41;
         offset = chunk.base + Math.max(1, chunk.buf.length - tail);
       }
+      // Enough chunks for the switch (1 MiB chunks: two reads, too few).
+      if (chunkSize < bytes.length / 8) assert.equal(reader.sequentialReads, mode === 'sync' ? 'sync' : 'ahead', mode);
       await reader.close();
+    }
     }
   });
 
-  it('prefetch: a scan that starts where the reads were started, or elsewhere, gets the right bytes', async () => {
-    for (const [prefetchAt, startAt] of [[0, 0], [5000, 5000], [0, 70000], [bytes.length - 10, 0]] as const) {
-      const reader = await open(4096);
-      reader.prefetch(prefetchAt);
-      reader.prefetch(prefetchAt + 1); // a second call while reads are in flight changes nothing
-      let offset = startAt;
-      for (let k = 0; k < 40 && offset < bytes.length; k++) {
-        const chunk = await reader.chunkAt(offset, 40, true);
-        check(chunk, 40);
-        if (chunk.eof) break;
-        offset = chunk.base + chunk.buf.length - 7;
+  it('a scan that jumps forward or back, or asks for more than the carried tail, gets the right bytes', async () => {
+    for (const mode of MODES) {
+      const reader = await open(4096, mode);
+      for (const [offset, min] of [[0, 40], [4000, 40], [100000, 40], [50, 40], [4096 * 3 - 3, 4000], [bytes.length - 3, 40]] as const) {
+        check(await reader.chunkAt(offset, min, true), min);
       }
       await reader.close();
     }
   });
 
   it('gives the right bytes when random reads interleave with a sequential scan', async () => {
-    const reader = await open(8192);
+    for (const mode of MODES) {
+    const reader = await open(8192, mode);
     let offset = 0;
     for (let k = 0; offset < bytes.length && k < 400; k++) {
       const chunk = await reader.chunkAt(offset, 40, true);
@@ -77,6 +81,7 @@ describe('PageReader', () => {
       offset = chunk.base + Math.max(1, chunk.buf.length - 12);
     }
     await reader.close();
+    }
   });
 
   it('reads the last bytes of the file with eof set, fewer than asked', async () => {
