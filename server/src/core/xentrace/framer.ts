@@ -521,7 +521,7 @@ export class TraceFramer {
     let at = (this.pos - base) >>> 2;
     let windows = 0;
     for (let k = 0; k < CHAINS; k++) {
-      spans[2 * k] = spans[2 * k + 1] = 0; // an empty walk when fewer windows are whole here
+      spans[2 * k] = spans[2 * k + 1] = 0;
       if (windows < k || at + 3 > words.length || words[at] !== CPU_CHANGE_HEADER) continue;
       const cpu = words[at + 1]!;
       const size = words[at + 2]!;
@@ -538,6 +538,13 @@ export class TraceFramer {
       spans[2 * k] = at + 3;
       spans[2 * k + 1] = at = at + 3 + size / 4;
       windows++;
+    }
+    // Chains with no window of their own walk the last one again (and are not delivered): the
+    // shared loop runs only while every chain has records, and an empty chain would leave the
+    // others to `one`, one window at a time.
+    for (let k = windows; k > 0 && k < CHAINS; k++) {
+      spans[2 * k] = spans[2 * windows - 2]!;
+      spans[2 * k + 1] = spans[2 * windows - 1]!;
     }
     if (windows === 0 || !arena.walkWindows(words, spans)) return ListedWindows.NotListed;
     let paused = false;
