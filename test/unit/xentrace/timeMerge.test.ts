@@ -87,3 +87,52 @@ describe('TimeMerge', () => {
     }
   });
 });
+
+describe('time order from a TSC', () => {
+  // Expected, from a plain file-order scan: each CPU's records from its first record with a known
+  // TSC >= from, in file order (the merge's own order is tested above). The TSC seek behind it
+  // assumes each CPU's TSCs never go down in file order: checked on the fixture first.
+  it('starts each CPU at its first record with TSC >= from, for TSCs before, at, between and after records', async () => {
+    const records = await fileOrder(S1);
+    const byCpu = new Map<number, TraceRecord[]>();
+    for (const r of records) {
+      if (!byCpu.has(r.cpu)) byCpu.set(r.cpu, []);
+      byCpu.get(r.cpu)!.push(r);
+    }
+    const tscOf = (r: TraceRecord) => (BigInt(r.tscHi) << 32n) | BigInt(r.tscLo);
+    for (const [cpu, rs] of byCpu) {
+      const known = rs.filter((r) => r.tscKnown).map(tscOf);
+      assert.ok(known.every((t, k) => k === 0 || t >= known[k - 1]!), `CPU ${cpu}: TSCs never go down`);
+    }
+    const all = records.filter((r) => r.tscKnown).map(tscOf);
+    const sorted = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const targets = [0n, sorted[0]! - 1n, sorted[0]!, sorted.at(-1)!, sorted.at(-1)! + 1n];
+    for (let k = 1; k < 12; k++) targets.push(sorted[Math.floor((k * sorted.length) / 12)]!, sorted[Math.floor((k * sorted.length) / 12)]! + 1n);
+    for (const every of [1024, 37]) {
+      const reader = await PageReader.open(S1);
+      assert.ok(reader instanceof PageReader);
+      const index = await buildIndex(reader, { every });
+      await reader.close();
+      for (const from of targets) {
+        const got = new Map<number, number[]>();
+        await TimeMerge.visitAll(
+          S1,
+          index,
+          { fromTsc: from },
+          (h) => {
+            const r = h.record();
+            if (!got.has(r.cpu)) got.set(r.cpu, []);
+            got.get(r.cpu)!.push(r.i);
+            return true;
+          },
+          () => undefined,
+        );
+        for (const [cpu, rs] of byCpu) {
+          const first = rs.findIndex((r) => r.tscKnown && tscOf(r) >= from);
+          const expected = first < 0 ? [] : rs.slice(first).map((r) => r.i);
+          assert.deepEqual(got.get(cpu) ?? [], expected, `every ${every}, CPU ${cpu}, from ${from}`);
+        }
+      }
+    }
+  });
+});
