@@ -121,13 +121,13 @@ describe('whole windows listed two at a time (the index pass)', () => {
     const { buildIndex, SparseIndex } = await import('../../../server/src/core/xentrace/sparseIndex');
     const { TraceFramer } = await import('../../../server/src/core/xentrace/framer');
     const state = (index: InstanceType<typeof SparseIndex>) => {
-      const inner = index as unknown as { global: Samples; perCpu: Map<number, Samples> };
+      const inner = index as unknown as { global: Samples };
       return {
         records: index.records,
         problems: index.problems,
         windows: Array.from({ length: index.windowCount }, (_, w) => index.window(w)),
         global: samples(inner.global),
-        perCpu: [...inner.perCpu].map(([cpu, s]) => [cpu, samples(s)]),
+        cpuWindows: index.cpus().map((cpu) => [cpu, index.windowsOf(cpu)]),
       };
     };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-pairs-'));

@@ -18,14 +18,13 @@ const MAX_KEPT_PROBLEMS = 1000;
  * nothing until written, so the room is free; growing by doubling instead copied every column
  * into fresh memory, and each fresh page is a page fault (10–14 µs on this VM). First build of
  * 1 GiB in a fresh process, 5 runs each: 5,850 → 5,390 minor faults (median); no wall-time
- * difference this noisy machine could show. The tables' storage is not zeroed (indexTables.ts),
- * so the per-CPU tables, which are under glibc's mmap threshold, cost no faults up front either.
+ * difference this noisy machine could show. The tables' storage is not zeroed either
+ * (indexTables.ts), so smaller tables under glibc's mmap threshold cost no faults up front.
  */
-function capacities(bytes: number, every: number): { global: number; perCpu: number; windows: number } {
+function capacities(bytes: number, every: number): { global: number; windows: number } {
   const global = Math.min(Math.ceil(bytes / 4 / every) + 1, 1 << 20);
   return {
     global: Math.max(64, global),
-    perCpu: Math.max(64, Math.min(global, 1 << 14)),
     windows: Math.max(256, Math.min(Math.ceil(bytes / 4096) + 1, 1 << 16)),
   };
 }
@@ -48,9 +47,12 @@ export class SparseIndex {
   private readonly windows: WindowTable;
   /** Every Nth record in file order. */
   private readonly global: SampleTable;
-  /** Per CPU: the first record of each window and every Nth record of that CPU (for TSC seeks). */
-  private readonly perCpu = new Map<number, SampleTable>();
-  private readonly perCpuCapacity: number;
+  /**
+   * Per CPU, its windows in file order. With the global samples that fall in them, they are the
+   * CPU's TSC seek points (a table of per-CPU samples duplicated the global ones: ~400 more fresh
+   * pages, ~5 ms, to a fresh 1 GiB build).
+   */
+  private readonly cpuWindows = new Map<number, number[]>();
 
   /** `fileBytes`, when known, is the file's size and sizes the columns up front (see capacities). */
   constructor(every = DEFAULT_EVERY, fileBytes = 0) {
@@ -59,7 +61,6 @@ export class SparseIndex {
     const cap = capacities(fileBytes, this.every);
     this.windows = new WindowTable(cap.windows);
     this.global = new SampleTable(cap.global);
-    this.perCpuCapacity = cap.perCpu;
   }
 
   get windowCount(): number {
@@ -81,14 +82,18 @@ export class SparseIndex {
   }
 
   cpus(): number[] {
-    return [...this.perCpu.keys()].sort((a, b) => a - b);
+    return [...this.cpuWindows.keys()].sort((a, b) => a - b);
   }
 
   /** Window indices of one CPU, in file order. */
   windowsOf(cpu: number): number[] {
-    const out: number[] = [];
-    for (let w = 0; w < this.windows.length; w++) if (this.windows.cpu[w] === cpu) out.push(w);
-    return out;
+    return [...(this.cpuWindows.get(cpu) ?? [])];
+  }
+
+  /** Records in window `w` (the next window's first record, or the end, minus its first). */
+  private recordsIn(w: number): number {
+    const t = this.windows;
+    return (w + 1 < t.length ? t.firstRecord[w + 1]! : this.records) - t.firstRecord[w]!;
   }
 
   /**
@@ -96,22 +101,17 @@ export class SparseIndex {
    * pass's samples through onSample unless `next` wants views (has onRecord only).
    */
   sink(next?: FramerSink): FramerSink {
-    let lastWindowSampled = -1;
-    const sample = (offset: number, index: number, windowIndex: number, cpu: number, hi: number, lo: number, known: boolean): void => {
-      const globalSample = index % this.every === 0;
-      if (globalSample) this.global.push(offset, index, windowIndex, hi, lo, known);
-      // Per CPU: each window's first record and the global samples that fall in its windows
-      // (windows are contiguous, so a CPU's samples are never more than `every` records apart).
-      if (globalSample || lastWindowSampled !== windowIndex) {
-        this.perCpu.get(cpu)!.push(offset, index, windowIndex, hi, lo, known);
-        lastWindowSampled = windowIndex;
-      }
+    // The framer also shows each window's first record; only every Nth record is kept.
+    const sample = (offset: number, index: number, windowIndex: number, hi: number, lo: number, known: boolean): void => {
+      if (index % this.every === 0) this.global.push(offset, index, windowIndex, hi, lo, known);
       this.records = index + 1;
     };
     const sink: FramerSink = {
       onWindow: (w) => {
         this.windows.push(w.offset, w.cpu, w.length, w.firstRecord, w.tscHi, w.tscLo, w.tscKnown);
-        if (!this.perCpu.has(w.cpu)) this.perCpu.set(w.cpu, new SampleTable(this.perCpuCapacity));
+        const mine = this.cpuWindows.get(w.cpu);
+        if (mine) mine.push(w.index);
+        else this.cpuWindows.set(w.cpu, [w.index]);
         next?.onWindow?.(w);
       },
       onProblem: (p) => {
@@ -120,13 +120,13 @@ export class SparseIndex {
         next?.onProblem?.(p);
       },
       onRecord: (v) => {
-        sample(v.offset, v.index, v.windowIndex, v.cpu, v.tscHi, v.tscLo, v.tscKnown);
+        sample(v.offset, v.index, v.windowIndex, v.tscHi, v.tscLo, v.tscKnown);
         return next ? next.onRecord(v) : true;
       },
     };
     if (!next || next.onSample) {
       sink.onSample = (offset, index, windowIndex, cpu, hi, lo, known) => {
-        sample(offset, index, windowIndex, cpu, hi, lo, known);
+        sample(offset, index, windowIndex, hi, lo, known);
         return next?.onSample ? next.onSample(offset, index, windowIndex, cpu, hi, lo, known) : true;
       };
     }
@@ -152,27 +152,28 @@ export class SparseIndex {
   }
 
   /**
-   * For one CPU, the sample to start from when looking for the first record with TSC >= `tsc`:
-   * the last sample whose TSC is below it (or the first sample).
+   * For one CPU, where to start looking for its first record with TSC >= `tsc`: the last of its
+   * seek points whose TSC is below it (or the first). Its seek points are the start of each of its
+   * windows that has records (with the TSC state the window opens with) and the global samples in
+   * those windows. A CPU's TSCs only go up in file order, so that is the last such window that
+   * opens below `tsc`, then the last sample in it below `tsc`, if any. Undefined: no records.
    */
   cpuStartForTsc(cpu: number, tsc: bigint): SamplePoint | undefined {
-    const s = this.perCpu.get(cpu);
-    if (!s || s.length === 0) return undefined;
+    const wins = (this.cpuWindows.get(cpu) ?? []).filter((w) => this.recordsIn(w) > 0);
+    if (wins.length === 0) return undefined;
     const hiW = Number(tsc >> 32n);
     const loW = Number(tsc & 0xffffffffn);
-    let lo = 0;
-    let hi = s.length - 1;
-    let best = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const known = s.known[mid] === 1;
-      const below = !known || s.tscHi[mid]! < hiW || (s.tscHi[mid] === hiW && s.tscLo[mid]! < loW);
-      if (below) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+    const below = (known: number, hi: number, lo: number) => known !== 1 || hi < hiW || (hi === hiW && lo < loW);
+    const t = this.windows;
+    const w = wins[lastBelow(wins.length, (k) => below(t.known[wins[k]!]!, t.tscHi[wins[k]!]!, t.tscLo[wins[k]!]!))]!;
+    // The global samples in window w: records firstRecord … firstRecord + count − 1.
+    const g = this.global;
+    const first = Math.ceil(t.firstRecord[w]! / this.every);
+    const last = Math.min(Math.floor((t.firstRecord[w]! + this.recordsIn(w) - 1) / this.every), g.length - 1);
+    if (first <= last && below(g.known[first]!, g.tscHi[first]!, g.tscLo[first]!)) {
+      return sampleAt(g, first + lastBelow(last - first + 1, (k) => below(g.known[first + k]!, g.tscHi[first + k]!, g.tscLo[first + k]!)));
     }
-    return sampleAt(s, best);
+    return { window: w, offset: t.offset[w]! + 12, record: t.firstRecord[w]!, tscHi: t.tscHi[w]!, tscLo: t.tscLo[w]!, known: t.known[w] === 1 };
   }
 
   stats(): TraceIndexStats {
@@ -188,6 +189,21 @@ export interface SamplePoint {
   tscHi: number;
   tscLo: number;
   known: boolean;
+}
+
+/** The last k in 0 … n−1 with isBelow(k), for a predicate true then false; 0 when none is. */
+function lastBelow(n: number, isBelow: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (isBelow(mid)) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
 }
 
 function sampleAt(s: SampleTable, k: number): SamplePoint {
