@@ -10,7 +10,7 @@ import { buildIndex } from '../../../server/src/core/xentrace/sparseIndex';
 import { compareTime, TimeMerge, type TimeHead } from '../../../server/src/core/xentrace/timeOrder';
 import { isProblem, iterateRecords } from '../../../server/src/core/xentrace/traceReader';
 import type { TraceRecord } from '../../../server/src/core/xentrace/record';
-import { cpuChange, recordBytes } from '../../xentrace-gen/traceWriter';
+import { cpuChange, recordBytes, TraceBuilder } from '../../xentrace-gen/traceWriter';
 
 const S1 = path.join(__dirname, '../../fixtures/xentrace/xentrace-parser-rs-example.bin');
 
@@ -91,9 +91,9 @@ describe('TimeMerge', () => {
 describe('time order from a TSC', () => {
   // Expected, from a plain file-order scan: each CPU's records from its first record with a known
   // TSC >= from, in file order (the merge's own order is tested above). The TSC seek behind it
-  // assumes each CPU's TSCs never go down in file order: checked on the fixture first.
-  it('starts each CPU at its first record with TSC >= from, for TSCs before, at, between and after records', async () => {
-    const records = await fileOrder(S1);
+  // assumes each CPU's TSCs never go down in file order: checked on each trace first.
+  async function checkFrom(file: string, everys: number[]): Promise<void> {
+    const records = await fileOrder(file);
     const byCpu = new Map<number, TraceRecord[]>();
     for (const r of records) {
       if (!byCpu.has(r.cpu)) byCpu.set(r.cpu, []);
@@ -104,19 +104,21 @@ describe('time order from a TSC', () => {
       const known = rs.filter((r) => r.tscKnown).map(tscOf);
       assert.ok(known.every((t, k) => k === 0 || t >= known[k - 1]!), `CPU ${cpu}: TSCs never go down`);
     }
-    const all = records.filter((r) => r.tscKnown).map(tscOf);
-    const sorted = [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = records
+      .filter((r) => r.tscKnown)
+      .map(tscOf)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const targets = [0n, sorted[0]! - 1n, sorted[0]!, sorted.at(-1)!, sorted.at(-1)! + 1n];
     for (let k = 1; k < 12; k++) targets.push(sorted[Math.floor((k * sorted.length) / 12)]!, sorted[Math.floor((k * sorted.length) / 12)]! + 1n);
-    for (const every of [1024, 37]) {
-      const reader = await PageReader.open(S1);
+    for (const every of everys) {
+      const reader = await PageReader.open(file);
       assert.ok(reader instanceof PageReader);
       const index = await buildIndex(reader, { every });
       await reader.close();
       for (const from of targets) {
         const got = new Map<number, number[]>();
         await TimeMerge.visitAll(
-          S1,
+          file,
           index,
           { fromTsc: from },
           (h) => {
@@ -133,6 +135,38 @@ describe('time order from a TSC', () => {
           assert.deepEqual(got.get(cpu) ?? [], expected, `every ${every}, CPU ${cpu}, from ${from}`);
         }
       }
+    }
+  }
+
+  it('starts each CPU at its first record with TSC >= from, for TSCs before, at, between and after records', async () => {
+    await checkFrom(S1, [1024, 37]);
+  });
+
+  it('the same with empty windows, windows of padding only, and TSC-less records', async () => {
+    // 3 CPUs, 40 windows: every 5th empty, every 5th (offset 4) only wrap padding, the others
+    // 0–59 records of which every 4th has no TSC; each CPU's first record has none.
+    const b = new TraceBuilder();
+    const tscs = [1000n, 1003n, 1006n];
+    for (let k = 0; k < 40; k++) {
+      const cpu = k % 3;
+      b.window(cpu);
+      if (k % 5 === 2) continue;
+      if (k % 5 === 4) {
+        b.wrap(16);
+        continue;
+      }
+      for (let r = 0; r < (k * 37) % 60; r++) {
+        tscs[cpu]! += BigInt(1 + ((k * 13 + r * 7) % 50));
+        b.record(0x00021021, [r], k < 3 && r === 0 ? undefined : r % 4 === 3 ? undefined : tscs[cpu]!);
+      }
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xenscope-fromtsc-'));
+    try {
+      const file = path.join(dir, 't.bin');
+      fs.writeFileSync(file, b.toBuffer());
+      await checkFrom(file, [16, 5, 1024]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -154,18 +154,19 @@ export class SparseIndex {
   /**
    * For one CPU, where to start looking for its first record with TSC >= `tsc`: the last of its
    * seek points whose TSC is below it (or the first). Its seek points are the start of each of its
-   * windows that has records (with the TSC state the window opens with) and the global samples in
-   * those windows. A CPU's TSCs only go up in file order, so that is the last such window that
-   * opens below `tsc`, then the last sample in it below `tsc`, if any. Undefined: no records.
+   * windows (with the TSC state the window opens with) and the global samples in
+   * those windows. A CPU's TSCs only go up in file order, so that is the last window that
+   * opens below `tsc`, then the last sample in it below `tsc`, if any. Undefined: no windows.
    */
   cpuStartForTsc(cpu: number, tsc: bigint): SamplePoint | undefined {
-    const wins = (this.cpuWindows.get(cpu) ?? []).filter((w) => this.recordsIn(w) > 0);
-    if (wins.length === 0) return undefined;
+    const wins = this.cpuWindows.get(cpu) ?? [];
     const hiW = Number(tsc >> 32n);
     const loW = Number(tsc & 0xffffffffn);
     const below = (known: number, hi: number, lo: number) => known !== 1 || hi < hiW || (hi === hiW && lo < loW);
     const t = this.windows;
-    const w = wins[lastBelow(wins.length, (k) => below(t.known[wins[k]!]!, t.tscHi[wins[k]!]!, t.tscLo[wins[k]!]!))]!;
+    if (wins.length === 0) return undefined;
+    // (An empty window is a start like another: the reader moves on to the CPU's next window.)
+    const w = wins[lastBelow(wins.length, (j) => below(t.known[wins[j]!]!, t.tscHi[wins[j]!]!, t.tscLo[wins[j]!]!))]!;
     // The global samples in window w: records firstRecord … firstRecord + count − 1.
     const g = this.global;
     const first = Math.ceil(t.firstRecord[w]! / this.every);
