@@ -84,6 +84,28 @@ describe('PageReader', () => {
     }
   });
 
+  it('a synchronous scan lets the event loop run every few milliseconds (a server answers meanwhile)', async () => {
+    const reader = await open(4096, 'sync');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let offset = 0;
+    let chunks = 0;
+    const t0 = performance.now();
+    for (; chunks < 60; chunks++) {
+      const chunk = await reader.chunkAt(offset, 40, true);
+      const until = performance.now() + 1; // a consumer that takes 1 ms a chunk
+      while (performance.now() < until);
+      offset = chunk.base + chunk.buf.length;
+    }
+    clearInterval(timer);
+    const ms = performance.now() - t0;
+    assert.equal(reader.sequentialReads, 'sync');
+    // Without yields the 1 ms interval never fires during the loop; with a yield every ~5 ms it
+    // fires about ms / 6 times (the yield takes a turn of the loop, a timer needs its phase).
+    assert.ok(ticks >= Math.floor(ms / 20), `${ticks} timer ticks in ${ms.toFixed(0)} ms of scanning`);
+    await reader.close();
+  });
+
   it('reads the last bytes of the file with eof set, fewer than asked', async () => {
     const reader = await open(4096);
     const chunk = await reader.chunkAt(bytes.length - 10, 40, true);
