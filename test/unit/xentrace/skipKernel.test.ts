@@ -109,7 +109,7 @@ describe('the index without WebAssembly', () => {
   });
 });
 
-describe('whole windows listed two at a time (the index pass)', () => {
+describe('whole windows listed CHAINS at a time (the index pass)', () => {
   // The index built by the paired walk must equal the one the general path builds record by
   // record (a plain Buffer: no WebAssembly, no listing), column for column, on traces with wrap
   // padding, lost records, empty windows, windows that straddle chunk seams, corruption and cuts.

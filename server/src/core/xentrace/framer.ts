@@ -179,7 +179,7 @@ export class TraceFramer {
   sampleBlock = 1;
   sampleFirst = 0;
   /**
-   * Index pass (with sampleEvery): whole windows are listed by the kernel two at a time and
+   * Index pass (with sampleEvery): whole windows are listed by the kernel CHAINS at a time and
    * their samples delivered from the lists. The sink must not pause: a pause takes effect at the
    * end of the window.
    */

@@ -95,10 +95,11 @@ export class PageReader {
 
   /**
    * Opens `path`; resolves to an error message (not a throw) when it cannot be read. The default
-   * chunk suits sequential scans. Each chunk costs a trip through the event loop for its
-   * read-ahead, which the WebAssembly index kernel made the bottleneck: indexing 1 GiB here took
-   * 270–320 ms in a fresh process and 190–210 ms warm with 512 KiB chunks, 220–270 and 167–185 ms
-   * with 2 MiB ones (4 and 8 MiB: no better). Random access passes a smaller size.
+   * chunk suits sequential scans: with reads ahead, each chunk cost a trip through the event loop,
+   * and indexing 1 GiB here took 270–320 ms in a fresh process with 512 KiB chunks, 220–270 with
+   * 2 MiB ones (4 and 8 MiB: no better); read synchronously, 512 KiB, 1 and 1.5 MiB chunks were
+   * no better than 2 MiB either (the windows cut at each seam cost more). Random access passes a
+   * smaller size.
    */
   static async open(path: string, chunkSize = 2 << 20): Promise<PageReader | { error: string }> {
     let fh: FileHandle | undefined;

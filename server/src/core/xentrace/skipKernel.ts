@@ -4,9 +4,9 @@
 // module is a few hundred bytes assembled here from the same constants the framer uses, so there
 // is no binary in the repository and no build step; when WebAssembly is unavailable (or a memory
 // cannot be reserved) the readers use plain Buffers and the framer its JavaScript loop.
-// Two entry points: `skip` frames one window's records up to the next sample; `walk` lists two
-// whole windows' records at once (the framer's listedWindows delivers their samples from the
-// lists), which is how most of an index pass runs.
+// Two entry points: `skip` frames one window's records up to the next sample; `walk` lists
+// CHAINS whole windows' records at once (the framer's listedWindows delivers their samples from
+// the lists), which is how most of an index pass runs.
 import { EVENT_MASK, TRC_TRACE_CPU_CHANGE, TRC_TRACE_WRAP_BUFFER } from './eventIds';
 
 // The part of the WebAssembly JS API used here (the project's type libraries do not declare it).

@@ -227,7 +227,7 @@ export async function buildIndex(
   const sink = index.sink(options.also);
   const framer = new TraceFramer(sink);
   // Without another consumer, only the samples need to reach the sink, and whole windows can be
-  // listed by the kernel two at a time.
+  // listed by the kernel CHAINS at a time.
   if (!options.also) {
     framer.sampleEvery = index.every;
     framer.listWindows = true;
