@@ -123,7 +123,7 @@ export class PageReader {
    */
   async chunkAt(offset: number, min = 1, readAhead = false): Promise<Chunk> {
     const inChunk = offset >= this.chunkBase && offset + min <= this.chunkBase + this.chunkLen;
-    if (!inChunk && readAhead && this.sequentialReads === 'sync' && this.ahead.length === 0) {
+    if (!inChunk && readAhead && this.sequentialReads === 'sync') {
       this.readNextSync(offset);
       if (performance.now() - this.lastYield >= YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -99,8 +99,10 @@ const body = [
   END,
 ];
 
-// Pushes a record's size in bytes (header, TSC if bit 31, 4 × the word count in bits 28–30).
-const sizeOf = (h: number) => [GET, h, ...c(26), SHR_U, ...c(28), AND, GET, h, ...c(28), SHR_U, ...c(8), AND, ADD, ...c(4), ADD];
+// Pushes the bytes after a record's header: 8 if the TSC flag (bit 31) is set, 4 × the word count in bits 28–30.
+const afterHeader = (h: number) => [GET, h, ...c(26), SHR_U, ...c(28), AND, GET, h, ...c(28), SHR_U, ...c(8), AND, ADD];
+// Pushes a record's size in bytes.
+const sizeOf = (h: number) => [...afterHeader(h), ...c(4), ADD];
 /** Byte where `one` leaves the position-list end; walk's results follow from byte 16. */
 const ONE_P = 8, PAIR_RESULTS = 16;
 
@@ -137,8 +139,7 @@ const oneBody = [
 // unusual record all leave the shared loop and `one` finishes each alone. Every turn of the loop
 // lists one record per chain, so the chains share one list pointer p: chain k's list starts
 // `stride` bytes after chain k−1's, and the store's constant offset picks it.
-// Fewer instructions per record is what let a third chain pay (a fresh walk of a 2 MiB chunk in a
-// loop, throwaway script: two chains as before 460–740 M records/s, three like this 940–975):
+// Fewer instructions per record is what let a third chain pay (see CHAINS):
 //   - no loop-top `r < end` test: a record that starts at the end also ends past it;
 //   - one mask for every unusual event: classes 0 and 1 (TRC_GEN: CPU_CHANGE, WRAP_BUFFER, lost
 //     records) leave the loop, and `one` takes each as before;
@@ -165,8 +166,7 @@ function walkBody(n: number, stride: number): number[] {
     BLOCK, VOID,
     LOOP, VOID,
     ...each((k) => [GET, r(k), LOAD, 2, 0, SET, h(k)]),
-    // next = (r + 4) + 4 × the word count in bits 28–30 + 8 if the TSC flag (bit 31) is set
-    ...each((k) => [GET, r(k), ...c(4), ADD, GET, h(k), ...c(26), SHR_U, ...c(28), AND, GET, h(k), ...c(28), SHR_U, ...c(8), AND, ADD, ADD, SET, next(k)]),
+    ...each((k) => [GET, r(k), ...c(4), ADD, ...afterHeader(h(k)), ADD, SET, next(k)]),
     ...each((k) => [GET, next(k), GET, e(k), GT_U, BR_IF, 1]),
     ...each((k) => [GET, h(k), ...c(CLASS_ABOVE_1), AND, EQZ, BR_IF, 1]),
     ...each((k) => [GET, p, GET, r(k), STORE, 2, ...uleb(k * stride)]),
@@ -272,8 +272,8 @@ export class SkipArena {
   /**
    * Lists the records of CHAINS windows of `words` (a view into this arena) at once: window k is
    * words [spans[2k], spans[2k+1]), listed up to its end or its first unusual record (see `one`).
-   * False when a window has more words than a list has slots. Results in `walked`; `listed(walked.list[k] + j)` is the
-   * word index (relative to `words`) of window k's record j.
+   * False when a window has more words than a list has slots. Results in `walked`;
+   * `listed(walked.list[k] + j)` is the word index (relative to `words`) of window k's record j.
    */
   walkWindows(words: Uint32Array, spans: readonly number[]): boolean {
     const lists = this.lists;

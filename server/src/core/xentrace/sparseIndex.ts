@@ -159,12 +159,12 @@ export class SparseIndex {
    * opens below `tsc`, then the last sample in it below `tsc`, if any. Undefined: no windows.
    */
   cpuStartForTsc(cpu: number, tsc: bigint): SamplePoint | undefined {
-    const wins = this.cpuWindows.get(cpu) ?? [];
+    const wins = this.cpuWindows.get(cpu);
+    if (!wins) return undefined;
     const hiW = Number(tsc >> 32n);
     const loW = Number(tsc & 0xffffffffn);
     const below = (known: number, hi: number, lo: number) => known !== 1 || hi < hiW || (hi === hiW && lo < loW);
     const t = this.windows;
-    if (wins.length === 0) return undefined;
     // (An empty window is a start like another: the reader moves on to the CPU's next window.)
     const w = wins[lastBelow(wins.length, (j) => below(t.known[wins[j]!]!, t.tscHi[wins[j]!]!, t.tscLo[wins[j]!]!))]!;
     // The global samples in window w: records firstRecord … firstRecord + count − 1.
